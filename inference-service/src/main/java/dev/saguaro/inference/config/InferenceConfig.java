@@ -1,0 +1,144 @@
+package dev.saguaro.inference.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Settings of the inference service, under {@code saguaro.inference}. */
+@ConfigMapping(prefix = "saguaro.inference")
+public interface InferenceConfig {
+
+  /** Model served by {@code POST /api/v1/predictions} and required by readiness. */
+  @WithDefault("default")
+  String defaultModel();
+
+  /** Seconds that a 503 response asks clients to wait, in its {@code Retry-After} header. */
+  @WithDefault("5")
+  int retryAfterSeconds();
+
+  /** Limits on prediction requests. */
+  Limits limits();
+
+  /** Dynamic micro-batching of {@code classify} calls. */
+  Batching batching();
+
+  /** TensorFlow session options. */
+  Tensorflow tensorflow();
+
+  /** Fetching, checking and loading model versions. */
+  Loading loading();
+
+  /** Limits on prediction requests. */
+  interface Limits {
+
+    /** Largest accepted encoded image, in bytes; larger images are rejected with 413. */
+    @WithDefault("8388608")
+    long maxImageBytes();
+
+    /** Largest accepted request body, in bytes; larger bodies are rejected with 413. */
+    @WithDefault("33554432")
+    long maxRequestBytes();
+
+    /** Maximum number of images in one request; more are rejected with 413. */
+    @WithDefault("32")
+    int maxImagesPerRequest();
+  }
+
+  /** Dynamic micro-batching of {@code classify} calls. */
+  interface Batching {
+
+    /**
+     * Whether concurrent images are grouped into one {@code classify} call. When off, every image
+     * runs its own call on the request thread.
+     */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Maximum number of images in one {@code classify} call. */
+    @WithDefault("32")
+    int maxBatchSize();
+
+    /**
+     * Maximum time, in microseconds, that the oldest queued image waits for more images before its
+     * batch runs anyway. A batch also runs at once when it is full or, with {@link
+     * #closeWhenIdle()}, when no other image is being preprocessed.
+     */
+    @WithDefault("2000")
+    long maxBatchDelayMicros();
+
+    /**
+     * Whether a batch runs before the delay has passed when no further image is on its way, that
+     * is, when no request is preprocessing an image. A lone request then runs without waiting.
+     */
+    @WithDefault("true")
+    boolean closeWhenIdle();
+
+    /** Threads that run batches; each runs one {@code classify} call at a time. */
+    @WithDefault("1")
+    int threads();
+  }
+
+  /** TensorFlow session options, applied to every loaded version. */
+  interface Tensorflow {
+
+    /** Threads one op may use; 0 lets TensorFlow choose (one per core). */
+    @WithDefault("0")
+    int intraOpThreads();
+
+    /** Ops that may run in parallel; 0 lets TensorFlow choose. */
+    @WithDefault("0")
+    int interOpThreads();
+  }
+
+  /** Fetching, checking and loading model versions. */
+  interface Loading {
+
+    /** Directory for downloaded artifacts and unpacked SavedModels. */
+    @WithDefault("${java.io.tmpdir}/saguaro-inference")
+    Path workDirectory();
+
+    /** Largest accepted artifact zip, in bytes. */
+    @WithDefault("2147483648")
+    long maxArtifactBytes();
+
+    /** Largest total size of the unpacked files of one artifact, in bytes. */
+    @WithDefault("4294967296")
+    long maxUnpackedBytes();
+
+    /** Time allowed to connect to the artifact's host. */
+    @WithDefault("10s")
+    Duration connectTimeout();
+
+    /** Time allowed for the whole download of one artifact. */
+    @WithDefault("5m")
+    Duration downloadTimeout();
+
+    /** Download attempts for one version before it is marked failed. */
+    @WithDefault("3")
+    int downloadAttempts();
+
+    /** Wait before the second download attempt; doubles after each further failure. */
+    @WithDefault("1s")
+    Duration downloadRetryBackoff();
+
+    /** Warm-up passes (each preprocesses the test images and classifies batches) per version. */
+    @WithDefault("3")
+    int warmupRuns();
+
+    /** Interval at which a version that is still draining requests is reported in the log. */
+    @WithDefault("30s")
+    Duration drainWarningInterval();
+
+    /**
+     * Maximum wait at start for the announcement topic to be read to its end before the newest
+     * version known so far is loaded.
+     */
+    @WithDefault("30s")
+    Duration catchUpTimeout();
+
+    /** Finished versions (unloaded or failed) kept per model in the status listing. */
+    @WithDefault("20")
+    int retainedVersions();
+  }
+}

@@ -1,0 +1,383 @@
+package dev.saguaro.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.saguaro.contracts.ContractCodec;
+import dev.saguaro.contracts.ModelArtifact;
+import dev.saguaro.contracts.ModelMetadata;
+import dev.saguaro.inference.batching.BatchPolicy;
+import dev.saguaro.inference.batching.MicroBatcher;
+import dev.saguaro.inference.serving.LoadedModel;
+import dev.saguaro.inference.serving.ModelLoader;
+import dev.saguaro.inference.serving.PreprocessedImage;
+import dev.saguaro.inference.serving.TestModelLoading;
+import dev.saguaro.inference.support.Announcer;
+import dev.saguaro.inference.support.Artifacts;
+import dev.saguaro.inference.support.MobileNetV2StandIn;
+import dev.saguaro.inference.support.ServiceClient;
+import dev.saguaro.inference.support.TestImages;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Latency and throughput of predictions over HTTP for MobileNetV2 (alpha 1.0, 96x96), beside the
+ * raw in-process TensorFlow calls as the floor, and the p99 while versions are swapped.
+ *
+ * <p>The model is the artifact named by the system property {@code saguaro.bench.model} (default:
+ * the trainer's benchmark export), or a generated stand-in with random weights when that file does
+ * not exist. Clients and service share this machine's cores, so the figures are for this machine
+ * only. Asserts correctness (no failed request, every response from an announced version), never
+ * timing.
+ */
+@QuarkusTest
+@TestProfile(InferenceBenchmark.BenchmarkProfile.class)
+@Tag("benchmark")
+class InferenceBenchmark {
+
+  private static final Logger LOG = Logger.getLogger(InferenceBenchmark.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String MODEL = "bench";
+  private static final String DEFAULT_ARTIFACT = "../trainer-service/target/benchmark-model.zip";
+  private static final int WARMUP_CALLS = 100;
+  private static final int MEASURED_CALLS = 500;
+  private static final Duration THROUGHPUT_RUN = Duration.ofSeconds(8);
+  private static final Duration SWAP_STEADY_RUN = Duration.ofSeconds(10);
+  private static final int SWAPS = 5;
+  private static final int SWAP_CLIENTS = 4;
+  private static final int[] CLIENT_COUNTS = {1, 4, 16};
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(5))
+          .executor(Executors.newFixedThreadPool(4))
+          .build();
+
+  @Inject MicroBatcher batcher;
+  @Inject ModelLoader loader;
+
+  private final Set<Long> announced = ConcurrentHashMap.newKeySet();
+  private final Queue<String> failures = new ConcurrentLinkedQueue<>();
+  private final StringBuilder table = new StringBuilder();
+
+  /** Production batching defaults and the benchmark model as the default model. */
+  public static class BenchmarkProfile implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of(
+          "saguaro.inference.default-model", MODEL,
+          "saguaro.inference.batching.max-batch-size", "32",
+          "saguaro.inference.loading.warmup-runs", "3");
+    }
+  }
+
+  @Test
+  void measureLatencyAndThroughput() throws Exception {
+    Path directory = Files.createTempDirectory("inference-benchmark-");
+    String source = describeSource();
+    byte[] template = loadTemplate();
+    byte[] image = TestImages.jpeg(96, 42);
+    BatchPolicy batched = batcher.policy();
+    BatchPolicy unbatched = new BatchPolicy(false, 1, 0, false);
+
+    row("Model", source);
+    row("Policy (batched)", batched.toString());
+    measureRawFloor(template, directory, image);
+
+    try (Announcer announcer = new Announcer(ServiceClient.bootstrapServers())) {
+      announce(announcer, template, directory, 1);
+
+      List<Long> single = sequentialLatencies(image, WARMUP_CALLS, MEASURED_CALLS);
+      row("HTTP single image, batching on", summarize(single));
+      batcher.updatePolicy(unbatched);
+      row(
+          "HTTP single image, batching off",
+          summarize(sequentialLatencies(image, WARMUP_CALLS, MEASURED_CALLS)));
+
+      for (BatchPolicy policy : List.of(unbatched, batched)) {
+        batcher.updatePolicy(policy);
+        for (int clients : CLIENT_COUNTS) {
+          LoadResult result = runLoad(image, clients, THROUGHPUT_RUN, null);
+          row(
+              "HTTP " + clients + " clients, batching " + (policy.enabled() ? "on" : "off"),
+              String.format(
+                  "%.0f req/s, %s", result.requestsPerSecond(), summarize(result.latencies())));
+        }
+      }
+
+      batcher.updatePolicy(batched);
+      LoadResult steady = runLoad(image, SWAP_CLIENTS, SWAP_STEADY_RUN, null);
+      row(SWAP_CLIENTS + " clients steady, batching on", summarize(steady.latencies()));
+      LoadResult swapping =
+          runLoad(
+              image,
+              SWAP_CLIENTS,
+              Duration.ofMinutes(5),
+              () -> swapVersions(announcer, template, directory));
+      row(
+          SWAP_CLIENTS + " clients during " + SWAPS + " swaps",
+          summarize(swapping.latencies())
+              + String.format(
+                  ", p99 ratio to steady %.2f",
+                  percentile(swapping.latencies(), 99) / percentile(steady.latencies(), 99)));
+    }
+
+    LOG.infof("Inference benchmark%n%s", table);
+    assertThat(failures).as("failed requests").isEmpty();
+  }
+
+  private void measureRawFloor(byte[] template, Path directory, byte[] image) throws Exception {
+    byte[] artifact = withVersion(template, 1000);
+    Path file = directory.resolve("raw.zip");
+    Files.write(file, artifact);
+    ModelArtifact raw =
+        new ModelArtifact(
+            MODEL,
+            1000,
+            file.toUri().toString(),
+            Artifacts.sha256(artifact),
+            artifact.length,
+            List.of(),
+            0);
+    LoadedModel model = loader.load(raw, Runnable::run, () -> {});
+    try {
+      List<Long> latencies = new ArrayList<>();
+      for (int call = 0; call < WARMUP_CALLS + MEASURED_CALLS; call++) {
+        long started = System.nanoTime();
+        try (PreprocessedImage preprocessed = TestModelLoading.preprocess(model, image)) {
+          model.classify(List.of(preprocessed));
+        }
+        if (call >= WARMUP_CALLS) {
+          latencies.add(System.nanoTime() - started);
+        }
+      }
+      row("Raw in-process preprocess+classify, 1 image", summarize(latencies));
+
+      int batchSize = 32;
+      int batches = 20;
+      long started = System.nanoTime();
+      for (int batch = 0; batch < batches; batch++) {
+        List<PreprocessedImage> images = new ArrayList<>();
+        try {
+          for (int i = 0; i < batchSize; i++) {
+            images.add(TestModelLoading.preprocess(model, image));
+          }
+          model.classify(images);
+        } finally {
+          images.forEach(PreprocessedImage::close);
+        }
+      }
+      double seconds = (System.nanoTime() - started) / 1e9;
+      row(
+          "Raw in-process, batches of 32",
+          String.format("%.0f images/s", batches * batchSize / seconds));
+    } finally {
+      TestModelLoading.retire(model);
+    }
+  }
+
+  private void swapVersions(Announcer announcer, byte[] template, Path directory) {
+    for (long version = 2; version <= 1 + SWAPS; version++) {
+      announce(announcer, template, directory, version);
+      long previous = version - 1;
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .until(() -> "UNLOADED".equals(ServiceClient.versionState(MODEL, previous)));
+    }
+  }
+
+  private void announce(Announcer announcer, byte[] template, Path directory, long version) {
+    byte[] artifact = withVersion(template, version);
+    Path file = directory.resolve(version + ".zip");
+    try {
+      Files.write(file, artifact);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    announced.add(version);
+    ModelMetadata metadata =
+        ContractCodec.decode(Artifacts.readMetadata(artifact), ModelMetadata.class);
+    announcer.send(
+        Announcer.announcement(
+            MODEL,
+            dev.saguaro.contracts.AnnouncementKind.NEW_VERSION,
+            new ModelArtifact(
+                MODEL,
+                version,
+                file.toUri().toString(),
+                Artifacts.sha256(artifact),
+                artifact.length,
+                metadata.classNames(),
+                metadata.imageSize()),
+            dev.saguaro.contracts.SchemaVersion.CURRENT));
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> Long.valueOf(version).equals(ServiceClient.servingVersion(MODEL)));
+  }
+
+  private List<Long> sequentialLatencies(byte[] image, int warmup, int measured) {
+    List<Long> latencies = new ArrayList<>();
+    for (int call = 0; call < warmup + measured; call++) {
+      long started = System.nanoTime();
+      send(image);
+      if (call >= warmup) {
+        latencies.add(System.nanoTime() - started);
+      }
+    }
+    return latencies;
+  }
+
+  /**
+   * Runs {@code clients} closed-loop clients for {@code duration}, or until {@code during} ends.
+   */
+  private LoadResult runLoad(byte[] image, int clients, Duration duration, Runnable during)
+      throws Exception {
+    AtomicBoolean stop = new AtomicBoolean();
+    Queue<Long> latencies = new ConcurrentLinkedQueue<>();
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    long deadline = System.nanoTime() + duration.toNanos();
+    long started = System.nanoTime();
+    List<Future<?>> running = new ArrayList<>();
+    for (int client = 0; client < clients; client++) {
+      running.add(
+          pool.submit(
+              () -> {
+                while (!stop.get()
+                    && System.nanoTime() < deadline
+                    && latencies.size() < 2_000_000) {
+                  long requestStarted = System.nanoTime();
+                  send(image);
+                  latencies.add(System.nanoTime() - requestStarted);
+                }
+              }));
+    }
+    if (during != null) {
+      try {
+        during.run();
+      } finally {
+        stop.set(true);
+      }
+    }
+    for (Future<?> future : running) {
+      future.get(duration.toSeconds() + 120, TimeUnit.SECONDS);
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    pool.shutdown();
+    return new LoadResult(new ArrayList<>(latencies), latencies.size() / seconds);
+  }
+
+  private record LoadResult(List<Long> latencies, double requestsPerSecond) {}
+
+  private void send(byte[] image) {
+    try {
+      HttpRequest request =
+          HttpRequest.newBuilder(
+                  URI.create(
+                      "http://127.0.0.1:"
+                          + RestAssured.port
+                          + "/api/v1/models/"
+                          + MODEL
+                          + "/predictions"))
+              .timeout(Duration.ofSeconds(30))
+              .header("Content-Type", "image/jpeg")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(image))
+              .build();
+      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        failures.add("HTTP " + response.statusCode() + ": " + response.body());
+        return;
+      }
+      JsonNode prediction = JSON.readTree(response.body()).get("predictions").get(0);
+      long version = prediction.get("modelVersion").asLong();
+      if (!announced.contains(version)) {
+        failures.add("answer from version " + version + ", which was never announced");
+      }
+    } catch (Exception e) {
+      failures.add(e.toString());
+    }
+  }
+
+  private static String describeSource() {
+    Path path = artifactPath();
+    return Files.isRegularFile(path)
+        ? "trained artifact " + path.toAbsolutePath().normalize()
+        : "generated stand-in (MobileNetV2 alpha 1.0, 96x96, random weights); "
+            + path
+            + " not found";
+  }
+
+  private static byte[] loadTemplate() throws Exception {
+    Path path = artifactPath();
+    return Files.isRegularFile(path)
+        ? Files.readAllBytes(path)
+        : MobileNetV2StandIn.artifact(MODEL);
+  }
+
+  private static Path artifactPath() {
+    return Path.of(System.getProperty("saguaro.bench.model", DEFAULT_ARTIFACT));
+  }
+
+  /** Returns the artifact relabelled as version {@code version} of the benchmark model. */
+  private static byte[] withVersion(byte[] template, long version) {
+    ModelMetadata original =
+        ContractCodec.decode(Artifacts.readMetadata(template), ModelMetadata.class);
+    ModelMetadata relabelled =
+        new ModelMetadata(
+            original.schemaVersion(),
+            MODEL,
+            version,
+            original.classNames(),
+            original.imageSize(),
+            original.hyperparameters(),
+            original.runId(),
+            original.snapshotId(),
+            original.finalMetrics(),
+            original.createdAt());
+    return Artifacts.withMetadata(template, ContractCodec.encode(relabelled));
+  }
+
+  private void row(String name, String value) {
+    table.append(String.format("| %-45s | %s |%n", name, value));
+  }
+
+  private static String summarize(List<Long> latencies) {
+    return String.format(
+        "p50 %.2f ms, p99 %.2f ms (n=%d)",
+        percentile(latencies, 50), percentile(latencies, 99), latencies.size());
+  }
+
+  private static double percentile(List<Long> nanos, double percent) {
+    long[] sorted = nanos.stream().mapToLong(Long::longValue).toArray();
+    Arrays.sort(sorted);
+    int index = (int) Math.ceil(percent / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(index, sorted.length - 1))] / 1e6;
+  }
+}
