@@ -166,9 +166,20 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
   private void runToCompletion(List<String> mainAndArgs) throws IOException, InterruptedException {
     Process format = launch(mainAndArgs, directory.resolve("format.log"));
-    if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+    if (!format.waitFor(120, TimeUnit.SECONDS) || format.exitValue() != 0) {
+      format.destroyForcibly();
+      // The directory is deleted when the broker closes, so the log goes into the message.
       throw new IllegalStateException(
-          "Formatting the Kafka log directory failed; see " + directory.resolve("format.log"));
+          "Formatting the Kafka log directory failed: " + tail(directory.resolve("format.log")));
+    }
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "no output (" + e.getMessage() + ")";
     }
   }
 
@@ -194,11 +205,17 @@ public final class KafkaBrokerProcess implements AutoCloseable {
   }
 
   private static String randomClusterId() {
-    // Kafka cluster ids are 16 random bytes in URL-safe base64 without padding.
-    UUID uuid = UUID.randomUUID();
-    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
-    bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+    // Kafka cluster ids are 16 random bytes in URL-safe base64 without padding. An id that starts
+    // with '-' reads as an option on the StorageTool command line, so Kafka's own generator skips
+    // those, and so does this one.
+    String id;
+    do {
+      UUID uuid = UUID.randomUUID();
+      java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
+      bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+      id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+    } while (id.startsWith("-"));
+    return id;
   }
 
   static void deleteRecursively(Path root) {
