@@ -210,7 +210,8 @@ start_kafka() {
 # Ready when the broker has logged its start since this launch and its port accepts connections.
 # The port alone is not enough, because it may open before the broker registers with the controller.
 kafka_ready() {
-  tail -c +"$((KAFKA_LOG_OFFSET + 1))" "$KAFKA_LOG" | grep -q "Kafka Server started" &&
+  # grep -q would exit at the first match and make tail fail with SIGPIPE under pipefail.
+  tail -c +"$((KAFKA_LOG_OFFSET + 1))" "$KAFKA_LOG" | grep "Kafka Server started" >/dev/null &&
     port_open "$KAFKA_PORT"
 }
 

@@ -61,7 +61,7 @@ public class ModelLoader {
       unpacker.unpack(zip, savedModel);
       deleteQuietly(zip);
 
-      ModelMetadata metadata = readMetadata(artifact, savedModel);
+      ModelMetadata metadata = numbered(readMetadata(artifact, savedModel), artifact.version());
       SavedModelBundle bundle = loadBundle(savedModel);
       try {
         LoadedModel.SignatureEndpoints endpoints = signatureChecker.check(bundle, metadata);
@@ -187,5 +187,26 @@ public class ModelLoader {
     } catch (IOException e) {
       Log.warnf("Cannot delete the work directory %s: %s", root, e.getMessage());
     }
+  }
+
+  /**
+   * Returns the metadata with the announced version number. The trainer writes version 0, because
+   * the ingest service numbers a version only after the zip and its SHA-256 are final.
+   */
+  private static ModelMetadata numbered(ModelMetadata metadata, long version) {
+    if (metadata.version() == version) {
+      return metadata;
+    }
+    return new ModelMetadata(
+        metadata.schemaVersion(),
+        metadata.modelName(),
+        version,
+        metadata.classNames(),
+        metadata.imageSize(),
+        metadata.hyperparameters(),
+        metadata.runId(),
+        metadata.snapshotId(),
+        metadata.finalMetrics(),
+        metadata.createdAt());
   }
 }

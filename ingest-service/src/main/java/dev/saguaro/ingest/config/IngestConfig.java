@@ -1,10 +1,16 @@
 package dev.saguaro.ingest.config;
 
+import dev.saguaro.contracts.TrainingHyperparameters;
+import dev.saguaro.contracts.WeightInitialization;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /** Settings of the ingest service, under {@code saguaro.ingest.*}. */
 @ConfigMapping(prefix = "saguaro.ingest")
@@ -152,6 +158,74 @@ public interface IngestConfig {
     /** Value of the run's {@code requestedBy}. Default {@code auto-retrain}. */
     @WithDefault("auto-retrain")
     String requestedBy();
+
+    /** Settings of the runs this service requests; each key left out keeps the recipe's value. */
+    AutoRetrainHyperparameters hyperparameters();
+  }
+
+  /**
+   * Overrides of the reference recipe ({@link TrainingHyperparameters#recipeDefaults()}) for
+   * automatic runs, under {@code saguaro.ingest.auto-retrain.hyperparameters.*}. No key has a
+   * default: an unset key keeps the recipe's value.
+   */
+  interface AutoRetrainHyperparameters {
+
+    /** MobileNetV2 width multiplier. */
+    OptionalDouble alpha();
+
+    /** Side of the square network input, in pixels. */
+    OptionalInt imageSize();
+
+    /** Images per training step. */
+    OptionalInt batchSize();
+
+    /** Share of the snapshot held out for validation, in (0, 1). */
+    OptionalDouble validationFraction();
+
+    /** Seed of the split and the shuffles. */
+    OptionalLong seed();
+
+    /** Size of the training shuffle buffer, in images. */
+    OptionalInt shuffleBuffer();
+
+    /** Epochs of phase 1 (backbone frozen unless it starts from random weights). */
+    OptionalInt phase1Epochs();
+
+    /** Adam learning rate of phase 1. */
+    OptionalDouble phase1LearningRate();
+
+    /** Fine-tuning epochs; 0 skips phase 2. */
+    OptionalInt phase2Epochs();
+
+    /** Adam learning rate of phase 2. */
+    OptionalDouble phase2LearningRate();
+
+    /** Index of the first trainable Keras layer of the backbone in phase 2. */
+    OptionalInt fineTuneAt();
+
+    /** Where the backbone's starting weights come from. */
+    Optional<WeightInitialization> initialization();
+
+    /** Whether phase 1 trains the whole network when it starts from random weights. */
+    Optional<Boolean> trainWholeNetworkWhenRandom();
+
+    /** Returns the overrides as a request would carry them, {@code null} for each unset key. */
+    default TrainingHyperparameters toOverrides() {
+      return new TrainingHyperparameters(
+          alpha().isPresent() ? alpha().getAsDouble() : null,
+          imageSize().isPresent() ? imageSize().getAsInt() : null,
+          batchSize().isPresent() ? batchSize().getAsInt() : null,
+          validationFraction().isPresent() ? validationFraction().getAsDouble() : null,
+          seed().isPresent() ? seed().getAsLong() : null,
+          shuffleBuffer().isPresent() ? shuffleBuffer().getAsInt() : null,
+          phase1Epochs().isPresent() ? phase1Epochs().getAsInt() : null,
+          phase1LearningRate().isPresent() ? phase1LearningRate().getAsDouble() : null,
+          phase2Epochs().isPresent() ? phase2Epochs().getAsInt() : null,
+          phase2LearningRate().isPresent() ? phase2LearningRate().getAsDouble() : null,
+          fineTuneAt().isPresent() ? fineTuneAt().getAsInt() : null,
+          initialization().orElse(null),
+          trainWholeNetworkWhenRandom().orElse(null));
+    }
   }
 
   /** Relay of outbox rows to Kafka. */

@@ -46,6 +46,11 @@ public class AutoRetrainer {
       Log.info("Automatic retraining is off (saguaro.ingest.auto-retrain.enabled=false)");
       return;
     }
+    List<String> problems = settings.hyperparameters().toOverrides().validate();
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException(
+          "Invalid saguaro.ingest.auto-retrain.hyperparameters: " + String.join("; ", problems));
+    }
     thread =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -56,8 +61,8 @@ public class AutoRetrainer {
     long periodMs = settings.checkInterval().toMillis();
     thread.scheduleWithFixedDelay(this::checkDatasets, periodMs, periodMs, TimeUnit.MILLISECONDS);
     Log.infof(
-        "Automatic retraining on: after %d newly labeled images, at most once per %s",
-        settings.minNewImages(), settings.minInterval());
+        "Automatic retraining on: after %d newly labeled images, at most once per %s, with %s",
+        settings.minNewImages(), settings.minInterval(), settings.hyperparameters().toOverrides());
   }
 
   void onStop(@Observes ShutdownEvent event) {
@@ -92,7 +97,11 @@ public class AutoRetrainer {
     try {
       TrainingRun run =
           runs.requestRun(
-              datasetName, null, null, RunTrigger.AUTOMATIC, config.autoRetrain().requestedBy());
+              datasetName,
+              null,
+              config.autoRetrain().hyperparameters().toOverrides(),
+              RunTrigger.AUTOMATIC,
+              config.autoRetrain().requestedBy());
       Log.infof(
           "Requested run %s of dataset %s automatically after %d newly labeled images",
           run.id, datasetName, newImages);
