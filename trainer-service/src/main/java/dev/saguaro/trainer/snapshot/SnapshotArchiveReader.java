@@ -13,6 +13,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,6 +67,10 @@ public final class SnapshotArchiveReader {
           Log.debugf("Snapshot archive entry %s is not part of the layout; skipped", name);
         }
       }
+
+      // ZipInputStream stops before the central directory. Reading the rest lets the ingest
+      // service finish its response instead of logging a failed write for every download.
+      archive.transferTo(OutputStream.nullOutputStream());
     } catch (ZipException e) {
       throw new InvalidSnapshotException(
           "The snapshot archive is not a readable zip (" + e.getMessage() + ")", e);
