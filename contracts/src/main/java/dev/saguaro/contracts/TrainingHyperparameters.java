@@ -43,13 +43,13 @@ public record TrainingHyperparameters(
     WeightInitialization initialization,
     Boolean trainWholeNetworkWhenRandom) {
 
-  /** The reference recipe, with every field set. */
+  /** Returns the reference recipe, with every field set. */
   public static TrainingHyperparameters recipeDefaults() {
     return new TrainingHyperparameters(
         1.0, 96, 32, 0.1, 42L, 10_000, 30, 1e-4, 30, 1e-5, 100, WeightInitialization.AUTO, true);
   }
 
-  /** An instance with every field {@code null}, to be filled in by overrides. */
+  /** Returns an instance with every field {@code null}, to be filled in by overrides. */
   public static TrainingHyperparameters none() {
     return new TrainingHyperparameters(
         null, null, null, null, null, null, null, null, null, null, null, null, null);

@@ -67,7 +67,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
   }
 
-  /** The {@code bootstrap.servers} value of this broker. */
+  /** Returns the {@code bootstrap.servers} value of this broker. */
   public String bootstrapServers() {
     return "127.0.0.1:" + port;
   }

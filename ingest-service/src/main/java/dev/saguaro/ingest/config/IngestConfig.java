@@ -239,7 +239,7 @@ public interface IngestConfig {
     @WithDefault("1s")
     Duration retryInitialBackoff();
 
-    /** Longest wait between publication attempts while Kafka is unreachable. Default 30 s. */
+    /** Maximum wait between publication attempts while Kafka is unreachable. Default 30 s. */
     @WithDefault("30s")
     Duration retryMaxBackoff();
 

@@ -41,8 +41,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * trainer claims runs by id, which makes such a repeat harmless.
  *
  * <p>NOTE: rows are ordered by their id, which PostgreSQL assigns at insert time. Two transactions
- * that commit in the opposite order of their inserts can publish out of commit order; this never
- * reorders the records of one run, whose changes are made one after another.
+ * that commit in the opposite order of their inserts can publish out of commit order. The records
+ * of one run keep their order, because a run's changes are made one after another.
  *
  * <p>The relay owns its Kafka producer (an idempotent producer with {@code acks=all}), rather than
  * using a messaging channel, because it must wait for each acknowledgement and decide itself when
