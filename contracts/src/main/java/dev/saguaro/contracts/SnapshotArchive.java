@@ -4,8 +4,9 @@ package dev.saguaro.contracts;
  * Layout of the zip that the ingest service streams for a dataset snapshot, read by the trainer.
  *
  * <p>Entries come in this order: {@link #MANIFEST_ENTRY} (a JSON {@link SnapshotManifest}), then
- * {@link #LABELS_ENTRY} (CSV with the header {@code image_id,label,file}), then one entry per image
- * under {@link #IMAGES_PREFIX}, named as the CSV's {@code file} column says.
+ * {@link #LABELS_ENTRY} (CSV with the header {@code image_id,label,file}, quoted as {@link CsvLine}
+ * writes it), then one entry per image under {@link #IMAGES_PREFIX}, named as the CSV's {@code
+ * file} column says.
  */
 public final class SnapshotArchive {
 

@@ -169,6 +169,19 @@ class ImportApiTest {
   }
 
   @Test
+  void csvRowWithUnclosedQuoteIsRejected() {
+    expectRejected(
+        new TestImages.Zip()
+            .add("train.csv", "id,label\na.jpg,cat\nb.jpg,\"dog\n")
+            .add("a.jpg", TestImages.jpeg(1, 16))
+            .add("b.jpg", TestImages.jpeg(2, 16)),
+        Map.of(),
+        400,
+        "csv-malformed-row",
+        "Line 3 of train.csv is not valid CSV");
+  }
+
+  @Test
   void csvRowWithoutLabelIsRejected() {
     expectRejected(
         new TestImages.Zip()

@@ -1,5 +1,6 @@
 package dev.saguaro.ingest.importing;
 
+import dev.saguaro.contracts.CsvLine;
 import dev.saguaro.ingest.api.ProblemException;
 import dev.saguaro.ingest.config.IngestConfig;
 import dev.saguaro.ingest.importing.ImportPlan.ImportItem;
@@ -319,7 +320,7 @@ public class ArchivePlanner {
     }
 
     String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\r?\n", -1);
-    List<String> header = CsvLines.split(lines[0]);
+    List<String> header = csvFields(lines[0], 1, csvName);
     int idIndex = header.indexOf(idColumn);
     int labelIndex = labelColumnIndex(header, idIndex, labelColumn);
     if (idIndex < 0 || labelIndex < 0) {
@@ -345,7 +346,7 @@ public class ArchivePlanner {
         continue;
       }
       int lineNumber = i + 1;
-      List<String> fields = CsvLines.split(lines[i]);
+      List<String> fields = csvFields(lines[i], lineNumber, csvName);
       String where = " on line " + lineNumber + " of " + csvName;
       if (fields.size() != header.size()) {
         throw ProblemException.badRequest(
@@ -387,6 +388,33 @@ public class ArchivePlanner {
       labelsById.put(id, label);
     }
     return labelsById;
+  }
+
+  /**
+   * Splits one CSV line into trimmed fields, because spaces around a field are formatting, never
+   * part of an id or a label.
+   */
+  private static List<String> csvFields(String line, int lineNumber, String csvName) {
+    List<String> fields;
+    try {
+      fields = CsvLine.split(line);
+    } catch (IllegalArgumentException e) {
+      throw ProblemException.badRequest(
+          "csv-malformed-row",
+          "Line "
+              + lineNumber
+              + " of "
+              + csvName
+              + " is not valid CSV: "
+              + e.getMessage()
+              + "; close every quoted field with a double quote, and write a quote inside one as"
+              + " two quotes");
+    }
+    List<String> trimmed = new ArrayList<>(fields.size());
+    for (String field : fields) {
+      trimmed.add(field.trim());
+    }
+    return trimmed;
   }
 
   private static int labelColumnIndex(List<String> header, int idIndex, String labelColumn) {

@@ -1,6 +1,7 @@
 package dev.saguaro.ingest.runs;
 
 import dev.saguaro.contracts.ContractCodec;
+import dev.saguaro.contracts.CsvLine;
 import dev.saguaro.contracts.SnapshotArchive;
 import dev.saguaro.ingest.domain.ImageFormat;
 import dev.saguaro.ingest.storage.BlobStore;
@@ -49,8 +50,7 @@ public class SnapshotArchiveWriter {
     zip.putNextEntry(new ZipEntry(SnapshotArchive.LABELS_ENTRY));
     StringBuilder csv = new StringBuilder(SnapshotArchive.LABELS_HEADER).append('\n');
     for (Row row : rows) {
-      csv.append(row.imageId()).append(',').append(row.label()).append(',').append(row.file());
-      csv.append('\n');
+      csv.append(CsvLine.join(row.imageId(), row.label(), row.file())).append('\n');
     }
     zip.write(csv.toString().getBytes(StandardCharsets.UTF_8));
     zip.closeEntry();

@@ -1,6 +1,6 @@
 package dev.saguaro.trainer.snapshot;
 
-import java.util.ArrayList;
+import dev.saguaro.contracts.CsvLine;
 import java.util.List;
 
 /**
@@ -20,36 +20,12 @@ final class LabelsCsv {
    * @throws InvalidSnapshotException when a quoted field is not closed
    */
   static List<String> splitFields(String line, int lineNumber) {
-    List<String> fields = new ArrayList<>();
-    StringBuilder field = new StringBuilder();
-    boolean quoted = false;
-
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          field.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          field.append(c);
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        fields.add(field.toString());
-        field.setLength(0);
-      } else {
-        field.append(c);
-      }
-    }
-    if (quoted) {
+    try {
+      return CsvLine.split(line);
+    } catch (IllegalArgumentException e) {
       throw new InvalidSnapshotException(
           "labels.csv line " + lineNumber + " has an unclosed quote; the archive is corrupt");
     }
-    fields.add(field.toString());
-    return fields;
   }
 
   /** Parses a data line into a row of exactly three fields. */
