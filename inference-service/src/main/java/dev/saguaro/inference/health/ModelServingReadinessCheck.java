@@ -47,14 +47,16 @@ public class ModelServingReadinessCheck implements HealthCheck {
       return "no version of model '" + defaultModel + "' has been announced";
     }
     ModelStatus model = status.get();
-    Long wanted = model.pinnedVersion() != null ? model.pinnedVersion() : model.newestVersion();
+    Long target = model.pinnedVersion() != null ? model.pinnedVersion() : model.newestVersion();
     for (ModelVersionStatus version : model.versions()) {
-      if (wanted != null && version.version() == wanted) {
+      if (target != null && version.version() == target) {
         return version.failureReason() == null
-            ? "version " + wanted + " is " + version.state()
-            : "version " + wanted + " failed: " + version.failureReason();
+            ? "version " + target + " is " + version.state()
+            : "version " + target + " failed: " + version.failureReason();
       }
     }
-    return wanted == null ? "no version is wanted" : "version " + wanted + " is waiting to load";
+    return target == null
+        ? "no version is selected to serve"
+        : "version " + target + " is waiting to load";
   }
 }

@@ -24,13 +24,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * Keeps every announced model served by its wanted version (the pinned one, else the newest),
+ * Keeps every announced model served by its target version (the pinned one, else the newest),
  * following TensorFlow Serving's availability-preserving policy: a new version is loaded and warmed
  * up beside the serving one, the switch is one volatile write, and the old version closes only
  * after the requests that hold it are done. A version that fails leaves the serving one in place.
  *
  * <p>Loads run one at a time on the lifecycle thread; closes run on the unload thread. While the
- * announcement topic is being replayed at start, announcements only update the wanted state, and
+ * announcement topic is being replayed at start, announcements only update the target state, and
  * the first loads start once the replay has reached the end of the topic (or after {@code
  * saguaro.inference.loading.catch-up-timeout}), so a replica that starts late loads the current
  * version only, not every version in the topic's history.
@@ -105,8 +105,8 @@ public class ModelLifecycle {
   }
 
   /**
-   * Applies one announcement to the wanted state of its model and, once the topic has been read to
-   * its end, starts loading what became wanted.
+   * Applies one announcement to the target state of its model and, once the topic has been read to
+   * its end, starts loading what became the target.
    *
    * @throws IllegalArgumentException when the announcement lacks what its kind needs; the message
    *     says what
@@ -155,7 +155,7 @@ public class ModelLifecycle {
 
   /**
    * Marks the announcement topic as read to its end: from now on every announcement is acted on at
-   * once, and the versions wanted so far start loading.
+   * once, and the target versions so far start loading.
    */
   public void markCaughtUp() {
     if (caughtUp) {
@@ -223,29 +223,29 @@ public class ModelLifecycle {
     }
   }
 
-  /** Loads versions until the wanted one serves, or until the wanted one has failed. */
+  /** Loads versions until the target one serves, or until the target one has failed. */
   private void reconcile(ServedModel model) {
     while (!Thread.currentThread().isInterrupted()) {
-      ModelArtifact wanted = model.wanted();
+      ModelArtifact target = model.target();
       LoadedModel serving = model.serving();
-      if (wanted == null
-          || (serving != null && serving.version() == wanted.version())
-          || model.failedAtCurrentRevision(wanted.version())) {
+      if (target == null
+          || (serving != null && serving.version() == target.version())
+          || model.failedAtCurrentRevision(target.version())) {
         return;
       }
       ModelVersionStatus status =
-          model.startLoading(wanted.version(), config.loading().retainedVersions());
-      LoadedModel loaded = load(model, wanted, status);
+          model.startLoading(target.version(), config.loading().retainedVersions());
+      LoadedModel loaded = load(model, target, status);
       if (loaded == null) {
         continue;
       }
-      ModelArtifact wantedNow = model.wanted();
-      if (model.serving() == null || wantedNow.version() == wanted.version()) {
+      ModelArtifact targetNow = model.target();
+      if (model.serving() == null || targetNow.version() == target.version()) {
         switchTo(model, loaded, status);
       } else {
         Log.infof(
-            "Model %s version %d is ready but version %d is wanted now; unloading it",
-            model.name(), wanted.version(), wantedNow.version());
+            "Model %s version %d is ready but version %d is the target now; unloading it",
+            model.name(), target.version(), targetNow.version());
         status.moveTo(ModelVersionState.UNLOADING);
         draining.put(status, loaded);
         loaded.retire();
@@ -326,17 +326,17 @@ public class ModelLifecycle {
               : "the service is still reading model announcements";
       return new ModelUnavailableException(modelName, mayStillAppear, reason);
     }
-    ModelArtifact wanted = model.wanted();
+    ModelArtifact target = model.target();
     String reason =
-        wanted == null
+        target == null
             ? "no version of model '"
                 + modelName
-                + "' is wanted (the pin was released and no version exists)"
-            : describeWanted(model, wanted.version());
+                + "' is selected to serve (the pin was released and no version exists)"
+            : describeTarget(model, target.version());
     return new ModelUnavailableException(modelName, true, reason);
   }
 
-  private static String describeWanted(ServedModel model, long version) {
+  private static String describeTarget(ServedModel model, long version) {
     for (ModelVersionStatus status : model.versions()) {
       if (status.version() == version) {
         return status.state() == ModelVersionState.FAILED

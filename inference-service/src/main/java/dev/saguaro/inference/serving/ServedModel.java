@@ -21,7 +21,7 @@ final class ServedModel {
   private ModelArtifact pinned;
 
   /**
-   * Grows with every announcement that names the wanted version, so a failed one can be retried.
+   * Grows with every announcement that names the target version, so a failed one can be retried.
    */
   private long revision;
 
@@ -77,12 +77,12 @@ final class ServedModel {
   }
 
   /** The version that should serve: the pinned one if a pin is in force, else the newest. */
-  synchronized ModelArtifact wanted() {
+  synchronized ModelArtifact target() {
     return pinned != null ? pinned : newest;
   }
 
   /**
-   * Returns whether {@code version} failed while this revision of the wanted state was in force; a
+   * Returns whether {@code version} failed while this revision of the target state was in force; a
    * failed version is tried again only after a newer announcement.
    */
   synchronized boolean failedAtCurrentRevision(long version) {
