@@ -10,6 +10,7 @@ import dev.saguaro.contracts.ModelArtifact;
 import dev.saguaro.contracts.ModelMetadata;
 import dev.saguaro.inference.batching.BatchPolicy;
 import dev.saguaro.inference.batching.MicroBatcher;
+import dev.saguaro.inference.config.InferenceConfig;
 import dev.saguaro.inference.serving.LoadedModel;
 import dev.saguaro.inference.serving.ModelLoader;
 import dev.saguaro.inference.serving.PreprocessedImage;
@@ -24,10 +25,12 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,23 +72,23 @@ class InferenceBenchmark {
   private static final String DEFAULT_ARTIFACT = "../trainer-service/target/benchmark-model.zip";
   private static final int WARMUP_CALLS = 100;
   private static final int MEASURED_CALLS = 500;
+  private static final int SINGLE_IMAGE_BLOCKS = 5;
   private static final Duration THROUGHPUT_RUN = Duration.ofSeconds(8);
   private static final Duration SWAP_STEADY_RUN = Duration.ofSeconds(10);
   private static final int SWAPS = 5;
   private static final int SWAP_CLIENTS = 4;
   private static final int[] CLIENT_COUNTS = {1, 4, 16};
 
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder()
-          .connectTimeout(Duration.ofSeconds(5))
-          .executor(Executors.newFixedThreadPool(4))
-          .build();
-
   @Inject MicroBatcher batcher;
   @Inject ModelLoader loader;
+  @Inject InferenceConfig config;
 
   private final Set<Long> announced = ConcurrentHashMap.newKeySet();
   private final Queue<String> failures = new ConcurrentLinkedQueue<>();
+
+  /** Server-side time of each answer ({@code durationMs}), to split HTTP overhead from the work. */
+  private final Queue<Double> serverMillis = new ConcurrentLinkedQueue<>();
+
   private final StringBuilder table = new StringBuilder();
 
   /** Production batching defaults and the benchmark model as the default model. */
@@ -110,17 +113,43 @@ class InferenceBenchmark {
 
     row("Model", source);
     row("Policy (batched)", batched.toString());
+    row(
+        "Threads",
+        String.format(
+            "TensorFlow intra-op %d, inter-op %d (0: TensorFlow chooses); batch threads %d",
+            config.tensorflow().intraOpThreads(),
+            config.tensorflow().interOpThreads(),
+            batcher.threadCount()));
     measureRawFloor(template, directory, image);
 
     try (Announcer announcer = new Announcer(ServiceClient.bootstrapServers())) {
       announce(announcer, template, directory, 1);
 
-      List<Long> single = sequentialLatencies(image, WARMUP_CALLS, MEASURED_CALLS);
-      row("HTTP single image, batching on", summarize(single));
-      batcher.updatePolicy(unbatched);
+      // Blocks of on and off alternate, so that neither setting profits alone from a JIT or a
+      // machine that warmed up while the other one ran.
+      sequentialLatencies(image, WARMUP_CALLS, 0);
+      row("HTTP GET /q/health/live, no model call", summarize(healthLatencies()));
+      List<Long> singleBatched = new ArrayList<>();
+      List<Long> singleUnbatched = new ArrayList<>();
+      List<Double> serverBatched = new ArrayList<>();
+      List<Double> serverUnbatched = new ArrayList<>();
+      for (int block = 0; block < SINGLE_IMAGE_BLOCKS; block++) {
+        batcher.updatePolicy(batched);
+        serverMillis.clear();
+        singleBatched.addAll(sequentialLatencies(image, 0, MEASURED_CALLS / SINGLE_IMAGE_BLOCKS));
+        serverBatched.addAll(serverMillis);
+        batcher.updatePolicy(unbatched);
+        serverMillis.clear();
+        singleUnbatched.addAll(sequentialLatencies(image, 0, MEASURED_CALLS / SINGLE_IMAGE_BLOCKS));
+        serverUnbatched.addAll(serverMillis);
+      }
+      row(
+          "HTTP single image, batching on",
+          summarize(singleBatched) + String.format(", server p50 %.2f ms", median(serverBatched)));
       row(
           "HTTP single image, batching off",
-          summarize(sequentialLatencies(image, WARMUP_CALLS, MEASURED_CALLS)));
+          summarize(singleUnbatched)
+              + String.format(", server p50 %.2f ms", median(serverUnbatched)));
 
       for (BatchPolicy policy : List.of(unbatched, batched)) {
         batcher.updatePolicy(policy);
@@ -296,26 +325,35 @@ class InferenceBenchmark {
 
   private record LoadResult(List<Long> latencies, double requestsPerSecond) {}
 
+  /**
+   * Sends one prediction call on a kept-alive connection. {@link HttpURLConnection} runs on the
+   * calling thread, so the client adds no thread hand-offs of its own to the measured time.
+   */
   private void send(byte[] image) {
     try {
-      HttpRequest request =
-          HttpRequest.newBuilder(
-                  URI.create(
-                      "http://127.0.0.1:"
-                          + RestAssured.port
-                          + "/api/v1/models/"
-                          + MODEL
-                          + "/predictions"))
-              .timeout(Duration.ofSeconds(30))
-              .header("Content-Type", "image/jpeg")
-              .POST(HttpRequest.BodyPublishers.ofByteArray(image))
-              .build();
-      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        failures.add("HTTP " + response.statusCode() + ": " + response.body());
+      HttpURLConnection connection = (HttpURLConnection) predictionsUrl().openConnection();
+      connection.setConnectTimeout(5_000);
+      connection.setReadTimeout(30_000);
+      connection.setRequestMethod("POST");
+      connection.setDoOutput(true);
+      connection.setFixedLengthStreamingMode(image.length);
+      connection.setRequestProperty("Content-Type", "image/jpeg");
+      try (OutputStream body = connection.getOutputStream()) {
+        body.write(image);
+      }
+      int status = connection.getResponseCode();
+      InputStream stream = status < 400 ? connection.getInputStream() : connection.getErrorStream();
+      String response;
+      try (InputStream in = stream) {
+        response = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      if (status != 200) {
+        failures.add("HTTP " + status + ": " + response);
         return;
       }
-      JsonNode prediction = JSON.readTree(response.body()).get("predictions").get(0);
+      JsonNode answer = JSON.readTree(response);
+      serverMillis.add(answer.get("durationMs").asDouble());
+      JsonNode prediction = answer.get("predictions").get(0);
       long version = prediction.get("modelVersion").asLong();
       if (!announced.contains(version)) {
         failures.add("answer from version " + version + ", which was never announced");
@@ -323,6 +361,29 @@ class InferenceBenchmark {
     } catch (Exception e) {
       failures.add(e.toString());
     }
+  }
+
+  /** Times plain GETs of the liveness check: the cost of HTTP itself on this machine. */
+  private List<Long> healthLatencies() throws Exception {
+    URL url = URI.create("http://127.0.0.1:" + RestAssured.port + "/q/health/live").toURL();
+    List<Long> latencies = new ArrayList<>();
+    for (int call = 0; call < WARMUP_CALLS + MEASURED_CALLS; call++) {
+      long started = System.nanoTime();
+      HttpURLConnection connection = (HttpURLConnection) url.openConnection();
+      try (InputStream in = connection.getInputStream()) {
+        in.readAllBytes();
+      }
+      if (call >= WARMUP_CALLS) {
+        latencies.add(System.nanoTime() - started);
+      }
+    }
+    return latencies;
+  }
+
+  private static URL predictionsUrl() throws java.net.MalformedURLException {
+    return URI.create(
+            "http://127.0.0.1:" + RestAssured.port + "/api/v1/models/" + MODEL + "/predictions")
+        .toURL();
   }
 
   private static String describeSource() {
@@ -372,6 +433,11 @@ class InferenceBenchmark {
     return String.format(
         "p50 %.2f ms, p99 %.2f ms (n=%d)",
         percentile(latencies, 50), percentile(latencies, 99), latencies.size());
+  }
+
+  private static double median(List<Double> values) {
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return sorted.length == 0 ? Double.NaN : sorted[sorted.length / 2];
   }
 
   private static double percentile(List<Long> nanos, double percent) {

@@ -3,9 +3,7 @@ package dev.saguaro.inference.api;
 import dev.saguaro.inference.config.InferenceConfig;
 import dev.saguaro.inference.service.ImageInput;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -32,16 +30,18 @@ public class ImageBodies {
     this.limits = config.limits();
   }
 
-  /** Reads a raw {@code image/jpeg} or {@code image/png} body. */
-  public List<ImageInput> fromRawBody(InputStream body, Long contentLength) {
+  /**
+   * Takes a raw {@code image/jpeg} or {@code image/png} body, which the HTTP layer has already read
+   * in full on its I/O thread (up to {@code quarkus.http.limits.max-body-size}).
+   */
+  public List<ImageInput> fromRawBody(byte[] body) {
     boolean imageLimitApplies = limits.maxImageBytes() <= limits.maxRequestBytes();
     long limit = imageLimitApplies ? limits.maxImageBytes() : limits.maxRequestBytes();
     String key = imageLimitApplies ? "max-image-bytes" : "max-request-bytes";
-    if (contentLength != null && contentLength > limit) {
-      throw tooLarge("The image has " + contentLength + " bytes", limit, key);
+    if (body.length > limit) {
+      throw tooLarge("The image has " + body.length + " bytes", limit, key);
     }
-    byte[] bytes = readBounded(body, limit, key);
-    return List.of(new ImageInput(null, bytes));
+    return List.of(new ImageInput(null, body));
   }
 
   /** Reads every file part of a {@code multipart/form-data} body. */
@@ -153,25 +153,6 @@ public class ImageBodies {
       return Files.readAllBytes(file.uploadedFile());
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the uploaded part " + file.name(), e);
-    }
-  }
-
-  private static byte[] readBounded(InputStream body, long limit, String key) {
-    try (InputStream in = body) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
-      byte[] buffer = new byte[16 * 1024];
-      long total = 0;
-      int read;
-      while ((read = in.read(buffer)) >= 0) {
-        total += read;
-        if (total > limit) {
-          throw tooLarge("The image has more than " + limit + " bytes", limit, key);
-        }
-        out.write(buffer, 0, read);
-      }
-      return out.toByteArray();
-    } catch (IOException e) {
-      throw badRequest("The request body could not be read: " + e.getMessage());
     }
   }
 

@@ -14,7 +14,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,11 +53,8 @@ public class PredictionResource {
   @Path("/models/{modelName}/predictions")
   @Consumes({"image/jpeg", "image/png"})
   @Operation(summary = "Classify one JPEG or PNG image sent as the raw body")
-  public PredictionResponse predictRaw(
-      @PathParam("modelName") String modelName,
-      @HeaderParam("Content-Length") Long contentLength,
-      InputStream body) {
-    return predict(modelName, () -> bodies.fromRawBody(body, contentLength));
+  public PredictionResponse predictRaw(@PathParam("modelName") String modelName, byte[] body) {
+    return predict(modelName, () -> bodies.fromRawBody(body));
   }
 
   @POST
@@ -85,9 +81,8 @@ public class PredictionResource {
   @Path("/predictions")
   @Consumes({"image/jpeg", "image/png"})
   @Operation(summary = "Classify one raw image with the default model")
-  public PredictionResponse predictRawWithDefault(
-      @HeaderParam("Content-Length") Long contentLength, InputStream body) {
-    return predictRaw(config.defaultModel(), contentLength, body);
+  public PredictionResponse predictRawWithDefault(byte[] body) {
+    return predictRaw(config.defaultModel(), body);
   }
 
   @POST

@@ -22,10 +22,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>A batch runs when it holds {@code max-batch-size} images, when its oldest image has waited
  * {@code max-batch-delay-micros}, or, with {@code close-when-idle}, as soon as no request is
- * preprocessing an image, because then no further image is known to be on its way. While a batch
- * thread runs one call, the next batch fills, so batches grow with concurrency. A batch only holds
- * images of one model version: each image carries the version its request took a lease on, which is
- * how requests that began before a version switch finish on the old version.
+ * preprocessing an image, because then no further image is known to be on its way. A due batch
+ * takes the largest of the {@code allowed-batch-sizes} that its queued images fill, and the others
+ * wait for the next batch. While a batch thread runs one call, the next batch fills, so batches
+ * grow with concurrency. A batch only holds images of one model version: each image carries the
+ * version its request took a lease on, which is how requests that began before a version switch
+ * finish on the old version.
  *
  * <p>With batching off (or a maximum batch size of 1), {@link #classify} runs the call on the
  * calling thread. Thread-safe; the batch threads stop when the service stops.
@@ -45,7 +47,8 @@ public class MicroBatcher {
   public MicroBatcher(InferenceConfig config, InferenceMetrics metrics) {
     this.metrics = metrics;
     this.policy = BatchPolicy.from(config.batching());
-    int count = Math.max(1, config.batching().threads());
+    int configured = config.batching().threads();
+    int count = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
     for (int i = 0; i < count; i++) {
       Thread thread = new Thread(this::runBatches, "saguaro-batch-" + i);
       thread.setDaemon(true);
@@ -53,9 +56,11 @@ public class MicroBatcher {
       thread.start();
     }
     Log.infof(
-        "Micro-batching %s: max-batch-size %d, max-batch-delay-micros %d, close-when-idle %s, %d thread(s)",
+        "Micro-batching %s: max-batch-size %d, allowed-batch-sizes %s, max-batch-delay-micros %d,"
+            + " close-when-idle %s, %d thread(s)",
         policy.queues() ? "on" : "off",
         policy.maxBatchSize(),
+        policy.allowedBatchSizes(),
         policy.maxBatchDelayMicros(),
         policy.closeWhenIdle(),
         count);
@@ -64,6 +69,11 @@ public class MicroBatcher {
   void onStop(@Observes ShutdownEvent event) {
     stopped = true;
     threads.forEach(Thread::interrupt);
+  }
+
+  /** The number of batch threads, resolved from the configuration. */
+  public int threadCount() {
+    return threads.size();
   }
 
   /** The policy in force. */
@@ -154,11 +164,11 @@ public class MicroBatcher {
         }
         long waitNanos =
             oldest.enqueuedNanos() + current.maxBatchDelayMicros() * 1000 - System.nanoTime();
-        boolean full =
-            countSameVersion(oldest.model(), current.maxBatchSize()) >= current.maxBatchSize();
+        int queued = countSameVersion(oldest.model(), current.maxBatchSize());
+        boolean full = queued >= current.maxBatchSize();
         boolean idle = current.closeWhenIdle() && preprocessing.get() == 0;
         if (full || idle || waitNanos <= 0 || !current.queues()) {
-          return drain(oldest.model(), current.maxBatchSize());
+          return drain(oldest.model(), current.batchSizeFor(queued));
         }
         changed.awaitNanos(waitNanos);
       }

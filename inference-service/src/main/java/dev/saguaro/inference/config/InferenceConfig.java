@@ -4,6 +4,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** Settings of the inference service, under {@code saguaro.inference}. */
 @ConfigMapping(prefix = "saguaro.inference")
@@ -60,6 +62,13 @@ public interface InferenceConfig {
     int maxBatchSize();
 
     /**
+     * The only sizes a {@code classify} call may have, ascending, starting with 1 and ending with
+     * {@link #maxBatchSize()}; by default the powers of two below it, then it. A due batch takes
+     * the largest allowed size that its queued images fill, and warm-up visits exactly these sizes.
+     */
+    Optional<List<Integer>> allowedBatchSizes();
+
+    /**
      * Maximum time, in microseconds, that the oldest queued image waits for more images before its
      * batch runs anyway. A batch also runs at once when it is full or, with {@link
      * #closeWhenIdle()}, when no other image is being preprocessed.
@@ -74,16 +83,25 @@ public interface InferenceConfig {
     @WithDefault("true")
     boolean closeWhenIdle();
 
-    /** Threads that run batches; each runs one {@code classify} call at a time. */
-    @WithDefault("1")
+    /**
+     * Threads that run batches, each running one {@code classify} call at a time; 0 means one per
+     * available core. With one intra-op thread per call, these threads are what spreads the work
+     * over the cores.
+     */
+    @WithDefault("0")
     int threads();
   }
 
   /** TensorFlow session options, applied to every loaded version. */
   interface Tensorflow {
 
-    /** Threads one op may use; 0 lets TensorFlow choose (one per core). */
-    @WithDefault("0")
+    /**
+     * Threads one op may use; 0 lets TensorFlow choose (one per core). The default of 1 runs each
+     * call's ops on one thread, which serves a lone image faster than several threads that must
+     * synchronise on every small op, while concurrent calls on the batch threads keep the cores
+     * busy under load.
+     */
+    @WithDefault("1")
     int intraOpThreads();
 
     /** Ops that may run in parallel; 0 lets TensorFlow choose. */
@@ -125,6 +143,14 @@ public interface InferenceConfig {
     /** Warm-up passes (each preprocesses the test images and classifies batches) per version. */
     @WithDefault("3")
     int warmupRuns();
+
+    /**
+     * Pause after each warm-up call, as a multiple of the call's own time, so that a version
+     * warming up beside traffic leaves the cores to the serving version part of the time. 0 warms
+     * up as fast as possible.
+     */
+    @WithDefault("1.0")
+    double warmupPauseRatio();
 
     /** Interval at which a version that is still draining requests is reported in the log. */
     @WithDefault("30s")

@@ -8,6 +8,7 @@ import dev.saguaro.contracts.ModelSignatures;
 import dev.saguaro.contracts.UnsupportedSchemaVersionException;
 import dev.saguaro.inference.artifact.ArtifactFetcher;
 import dev.saguaro.inference.artifact.ArtifactUnpacker;
+import dev.saguaro.inference.batching.BatchPolicy;
 import dev.saguaro.inference.config.InferenceConfig;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -141,20 +142,26 @@ public class ModelLoader {
   /**
    * Runs every signature the way serving will, so that the first requests do not pay for kernel
    * selection and memory pools, and so that a model whose outputs are malformed never serves.
+   *
+   * <p>A new version warms up while the old one serves on the same cores, and TensorFlow runs both
+   * sessions' kernels in one shared thread pool. After each warm-up call the loader therefore
+   * pauses for {@code warmup-pause-ratio} times as long as the call took, which leaves serving at
+   * least half of the pool's time by default.
    */
   private void warmUp(LoadedModel model) throws ModelLoadException {
-    int maxBatch = Math.max(1, config.batching().maxBatchSize());
+    List<Integer> allowed = BatchPolicy.from(config.batching()).allowedBatchSizes();
     int runs = Math.max(1, config.loading().warmupRuns());
+    double pauseRatio = Math.max(0, config.loading().warmupPauseRatio());
     long started = System.nanoTime();
     try {
       for (int run = 0; run < runs; run++) {
         // The first pass visits every batch size the batcher can form, later passes the extremes.
         List<Integer> sizes =
-            run == 0
-                ? Stream.iterate(1, size -> size <= maxBatch, size -> size + 1).toList()
-                : List.of(1, maxBatch);
+            run == 0 ? allowed : List.of(allowed.get(0), allowed.get(allowed.size() - 1));
         for (int size : sizes) {
+          long callStarted = System.nanoTime();
           WarmupChecks.classifyAndCheck(model, size);
+          pause((long) ((System.nanoTime() - callStarted) * pauseRatio));
         }
       }
       WarmupChecks.compareWithServingDefault(model);
@@ -164,6 +171,18 @@ public class ModelLoader {
     Log.debugf(
         "Model %s version %d warmed up in %d ms",
         model.modelName(), model.version(), (System.nanoTime() - started) / 1_000_000);
+  }
+
+  private static void pause(long nanos) throws ModelLoadException {
+    if (nanos <= 0) {
+      return;
+    }
+    try {
+      Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ModelLoadException(LoadStep.WARM_UP, "interrupted while warming up", e);
+    }
   }
 
   private static String safeName(String modelName) {

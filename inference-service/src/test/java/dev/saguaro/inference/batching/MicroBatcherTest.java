@@ -95,16 +95,33 @@ class MicroBatcherTest {
     batcher = newBatcher(new BatchPolicy(true, 8, 200_000, false));
 
     List<CompletableFuture<Classification>> results = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < 8; i++) {
       LoadedModel model = i % 2 == 0 ? first : second;
       results.add(batcher.classify(model, image(model, i)));
     }
 
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < 8; i++) {
       Classification classification = results.get(i).get(10, TimeUnit.SECONDS);
       assertThat(classification.modelVersion()).isEqualTo(i % 2 == 0 ? 1 : 2);
-      assertThat(classification.batchSize()).isEqualTo(3);
+      assertThat(classification.batchSize()).isEqualTo(4);
     }
+  }
+
+  @Test
+  void dueBatchSplitsAtAllowedSizes() throws Exception {
+    batcher = newBatcher(new BatchPolicy(true, 8, 200_000, false, List.of(1, 2, 4, 8)));
+
+    List<CompletableFuture<Classification>> results = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      results.add(batcher.classify(first, image(first, i)));
+    }
+
+    List<Integer> sizes = new ArrayList<>();
+    for (CompletableFuture<Classification> result : results) {
+      sizes.add(result.get(10, TimeUnit.SECONDS).batchSize());
+    }
+    // Seven queued images are due together: 4 run first, then 2, then 1; none waits for a pad.
+    assertThat(sizes).containsExactly(4, 4, 4, 4, 2, 2, 1);
   }
 
   @Test
