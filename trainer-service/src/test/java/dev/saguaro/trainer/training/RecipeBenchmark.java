@@ -41,6 +41,13 @@ class RecipeBenchmark {
   private static final int RECIPE_IMAGES = 17_500;
   private static final int RECIPE_EPOCHS_PER_PHASE = 30;
 
+  /** TensorFlow thread settings under test; 0 lets TensorFlow choose, as the trainer's default. */
+  private static final int INTRA_OP_THREADS =
+      Integer.getInteger("saguaro.bench.intra-op-threads", 0);
+
+  private static final int INTER_OP_THREADS =
+      Integer.getInteger("saguaro.bench.inter-op-threads", 0);
+
   @TempDir Path temp;
 
   @Test
@@ -66,7 +73,9 @@ class RecipeBenchmark {
     List<String> rows = new ArrayList<>();
     for (boolean cache : new boolean[] {true, false}) {
       TimingListener listener = new TimingListener();
-      TrainerSettings settings = new TrainerSettings(0, 0, cache, 4L << 30, temp.resolve("spill"));
+      TrainerSettings settings =
+          new TrainerSettings(
+              INTRA_OP_THREADS, INTER_OP_THREADS, cache, 4L << 30, temp.resolve("spill"));
       try (TrainedModel model =
           new RecipeTrainer(settings)
               .train(dataset, recipe, new WeightSource.Random(), listener, () -> false)) {
@@ -83,8 +92,16 @@ class RecipeBenchmark {
 
     System.out.printf(
         "%nRecipe benchmark: MobileNetV2 alpha 1.0, 96x96, batch 32, %d generated images, %d"
-            + " epochs per phase, projected to %d images and %d + %d epochs%n",
-        IMAGES, EPOCHS_PER_PHASE, RECIPE_IMAGES, RECIPE_EPOCHS_PER_PHASE, RECIPE_EPOCHS_PER_PHASE);
+            + " epochs per phase, projected to %d images and %d + %d epochs; TensorFlow intra-op"
+            + " threads %d, inter-op threads %d (0: TensorFlow chooses), %d cores%n",
+        IMAGES,
+        EPOCHS_PER_PHASE,
+        RECIPE_IMAGES,
+        RECIPE_EPOCHS_PER_PHASE,
+        RECIPE_EPOCHS_PER_PHASE,
+        INTRA_OP_THREADS,
+        INTER_OP_THREADS,
+        Runtime.getRuntime().availableProcessors());
     System.out.printf(
         "| %-13s | %-16s | %-16s | %-14s | %-14s | %-16s | %-16s | %-15s | %-24s |%n",
         "mode",
