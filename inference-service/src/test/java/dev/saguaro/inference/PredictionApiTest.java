@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.isOneOf;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 
 import dev.saguaro.inference.support.Announcer;
@@ -117,6 +118,19 @@ class PredictionApiTest {
         .body("predictions", hasSize(2))
         .body("predictions[1].name", equalTo("b"))
         .body("predictions[1].index", equalTo(1));
+  }
+
+  @Test
+  void getOnPredictionsIs405WithFix() {
+    given()
+        .get(PATH)
+        .then()
+        .statusCode(405)
+        .contentType("application/problem+json")
+        .body("type", equalTo("urn:saguaro:problem:method-not-allowed"))
+        .body("detail", containsString("GET is not allowed at"))
+        .body("detail", containsString("POST"))
+        .body("detail", not(containsString("[]")));
   }
 
   @Test

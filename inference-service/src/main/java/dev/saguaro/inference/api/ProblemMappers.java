@@ -6,8 +6,10 @@ import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.Set;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
@@ -47,18 +49,28 @@ public class ProblemMappers {
   }
 
   @ServerExceptionMapper
-  public Response mapNotAllowed(NotAllowedException e, UriInfo uri) {
+  public Response mapNotAllowed(NotAllowedException e, UriInfo uri, Request request) {
     return respond(
             Problem.of(
                     405,
                     "method-not-allowed",
                     "Method not allowed",
-                    "Allowed methods at "
-                        + uri.getPath()
-                        + ": "
-                        + e.getResponse().getAllowedMethods())
+                    describeNotAllowed(
+                        request.getMethod(), uri.getPath(), e.getResponse().getAllowedMethods()))
                 .at(uri.getPath()))
         .build();
+  }
+
+  /**
+   * Describes a 405. The exception's own list of allowed methods is often empty, so an empty list
+   * points to the OpenAPI document instead of printing it.
+   */
+  static String describeNotAllowed(String method, String path, Set<String> allowed) {
+    String fix =
+        allowed.isEmpty()
+            ? "the methods of every path are listed at /q/openapi; predictions take POST"
+            : "allowed: " + String.join(", ", allowed);
+    return method + " is not allowed at " + path + "; " + fix;
   }
 
   @ServerExceptionMapper

@@ -62,9 +62,10 @@ public interface InferenceConfig {
     int maxBatchSize();
 
     /**
-     * The only sizes a {@code classify} call may have, ascending, starting with 1 and ending with
-     * {@link #maxBatchSize()}; by default the powers of two below it, then it. A due batch takes
-     * the largest allowed size that its queued images fill, and warm-up visits exactly these sizes.
+     * The only sizes a {@code classify} call may have, ascending, from 1 to {@link
+     * #maxBatchSize()}. By default these are the powers of two below the maximum, then the maximum.
+     * A due batch takes the largest allowed size that its queued images fill, and warm-up visits
+     * exactly these sizes.
      */
     Optional<List<Integer>> allowedBatchSizes();
 

@@ -87,7 +87,15 @@ public class ProblemMappers {
     } else if (e instanceof NotAllowedException) {
       slug = "method-not-allowed";
       detail =
-          "Method not allowed on " + path + "; allowed: " + e.getResponse().getAllowedMethods();
+          e.getResponse().getAllowedMethods().isEmpty()
+              ? "This method is not allowed on "
+                  + path
+                  + "; the methods of every path are listed"
+                  + " at /q/openapi"
+              : "This method is not allowed on "
+                  + path
+                  + "; allowed: "
+                  + String.join(", ", e.getResponse().getAllowedMethods());
     } else if (status >= 500) {
       return mapUnexpected(e, uriInfo);
     } else {

@@ -428,13 +428,13 @@ public final class MainJob {
     int trainerPort = settings.ports().trainer();
     int inferencePort = settings.ports().inference();
     console.line(
-        "ingest     http://127.0.0.1:%d/api/v1  Swagger UI http://127.0.0.1:%d/q/swagger-ui",
+        "ingest     http://127.0.0.1:%d/api/v1/datasets  Swagger UI http://127.0.0.1:%d/q/swagger-ui",
         ingestPort, ingestPort);
     console.line(
         "trainer    http://127.0.0.1:%d/api/v1/status  Swagger UI http://127.0.0.1:%d/q/swagger-ui",
         trainerPort, trainerPort);
     console.line(
-        "inference  http://127.0.0.1:%d/api/v1/models/%s/predictions  Swagger UI http://127.0.0.1:%d/q/swagger-ui",
+        "inference  POST http://127.0.0.1:%d/api/v1/models/%s/predictions  Swagger UI http://127.0.0.1:%d/q/swagger-ui",
         inferencePort, settings.datasetName(), inferencePort);
     console.line(
         "metrics    http://127.0.0.1:{%d,%d,%d}/q/metrics  health /q/health",
