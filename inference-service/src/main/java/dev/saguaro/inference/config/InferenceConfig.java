@@ -105,8 +105,13 @@ public interface InferenceConfig {
     @WithDefault("1")
     int intraOpThreads();
 
-    /** Ops that may run in parallel; 0 lets TensorFlow choose. */
-    @WithDefault("0")
+    /**
+     * Ops that may run in parallel; 0 lets TensorFlow choose, and a negative value runs every op in
+     * the calling thread. The default of -1 saves a thread hand-off per op, and it keeps the
+     * TensorFlow work of a load on the loading thread, whose lower priority ({@code
+     * loading.niceness}) then applies to it.
+     */
+    @WithDefault("-1")
     int interOpThreads();
   }
 
@@ -152,6 +157,14 @@ public interface InferenceConfig {
      */
     @WithDefault("1.0")
     double warmupPauseRatio();
+
+    /**
+     * Nice value (1 to 19, 0 for none) of the thread that loads versions, so that a load competes
+     * for the cores at a lower priority than the requests served meanwhile. It covers TensorFlow's
+     * work only when ops run in the caller's thread ({@code tensorflow.inter-op-threads=-1}).
+     */
+    @WithDefault("10")
+    int niceness();
 
     /** Interval at which a version that is still draining requests is reported in the log. */
     @WithDefault("30s")

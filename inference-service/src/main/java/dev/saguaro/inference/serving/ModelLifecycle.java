@@ -48,7 +48,8 @@ public class ModelLifecycle {
   private final Map<String, ServedModel> models = new ConcurrentHashMap<>();
   private final Map<ModelVersionStatus, LoadedModel> draining = new ConcurrentHashMap<>();
   private final ExecutorService lifecycleThread =
-      Executors.newSingleThreadExecutor(runnable -> daemon(runnable, "saguaro-model-lifecycle"));
+      Executors.newSingleThreadExecutor(
+          runnable -> daemon(atLoadingPriority(runnable), "saguaro-model-lifecycle"));
   private final ExecutorService unloadThread =
       Executors.newSingleThreadExecutor(runnable -> daemon(runnable, "saguaro-model-unload"));
   private final ScheduledExecutorService timer =
@@ -397,6 +398,17 @@ public class ModelLifecycle {
       throw new IllegalArgumentException(
           "model.sha256 must be 64 hex digits, got '" + artifact.sha256() + "'");
     }
+  }
+
+  /**
+   * Runs {@code runnable} after lowering its thread's priority. Loads run on this thread, and with
+   * TensorFlow ops run in the caller's thread, so does the TensorFlow work of loading.
+   */
+  private Runnable atLoadingPriority(Runnable runnable) {
+    return () -> {
+      ThreadNiceness.lowerCurrentThread(config.loading().niceness(), "loading model versions");
+      runnable.run();
+    };
   }
 
   private static Thread daemon(Runnable runnable, String name) {
