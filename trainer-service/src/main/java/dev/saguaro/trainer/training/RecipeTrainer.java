@@ -31,7 +31,8 @@ import org.tensorflow.proto.ConfigProto;
  * after training repeat bit for bit only for phase 1 on one intra-op thread. Phase 2 has differed
  * between identical runs by about 1e-6 in some gradients even on one thread (cause unknown), and
  * more threads add in another order. Adam and batch normalization in training mode amplify such
- * differences up to about one learning rate per step.
+ * differences up to about one learning rate per step. Setting TF_DETERMINISTIC_OPS=1 or
+ * TF_ENABLE_ONEDNN_OPTS=0 (TensorFlow 2.18) did not make phase 2 repeat.
  *
  * <p>Thread-safe: each call to {@link #train} builds its own graphs.
  */
