@@ -5,8 +5,8 @@ package dev.saguaro.contracts;
  *
  * <p>Entries come in this order: {@link #MANIFEST_ENTRY} (a JSON {@link SnapshotManifest}), then
  * {@link #LABELS_ENTRY} (CSV with the header {@code image_id,label,file}, quoted as {@link CsvLine}
- * writes it), then one entry per image under {@link #IMAGES_PREFIX}, named as the CSV's {@code
- * file} column says.
+ * writes it), then one entry per image under {@link #IMAGES_PREFIX}, named by the CSV's {@code
+ * file} column.
  */
 public final class SnapshotArchive {
 

@@ -86,7 +86,9 @@ class InferenceBenchmark {
   private final Set<Long> announced = ConcurrentHashMap.newKeySet();
   private final Queue<String> failures = new ConcurrentLinkedQueue<>();
 
-  /** Server-side time of each answer ({@code durationMs}), to split HTTP overhead from the work. */
+  /**
+   * Server-side time of each response ({@code durationMs}), to split HTTP overhead from the work.
+   */
   private final Queue<Double> serverMillis = new ConcurrentLinkedQueue<>();
 
   private final StringBuilder table = new StringBuilder();
@@ -273,15 +275,29 @@ class InferenceBenchmark {
   }
 
   private List<Long> sequentialLatencies(byte[] image, int warmup, int measured) {
+    return timeCalls(warmup, measured, () -> send(image));
+  }
+
+  /** Runs {@code call} {@code warmup + measured} times in a row and returns the measured times. */
+  private static List<Long> timeCalls(int warmup, int measured, TimedCall call) {
     List<Long> latencies = new ArrayList<>();
-    for (int call = 0; call < warmup + measured; call++) {
+    for (int count = 0; count < warmup + measured; count++) {
       long started = System.nanoTime();
-      send(image);
-      if (call >= warmup) {
+      try {
+        call.run();
+      } catch (Exception e) {
+        throw new IllegalStateException("A timed call failed", e);
+      }
+      if (count >= warmup) {
         latencies.add(System.nanoTime() - started);
       }
     }
     return latencies;
+  }
+
+  @FunctionalInterface
+  private interface TimedCall {
+    void run() throws Exception;
   }
 
   /**
@@ -366,18 +382,15 @@ class InferenceBenchmark {
   /** Times plain GETs of the liveness check: the cost of HTTP itself on this machine. */
   private List<Long> healthLatencies() throws Exception {
     URL url = URI.create("http://127.0.0.1:" + RestAssured.port + "/q/health/live").toURL();
-    List<Long> latencies = new ArrayList<>();
-    for (int call = 0; call < WARMUP_CALLS + MEASURED_CALLS; call++) {
-      long started = System.nanoTime();
-      HttpURLConnection connection = (HttpURLConnection) url.openConnection();
-      try (InputStream in = connection.getInputStream()) {
-        in.readAllBytes();
-      }
-      if (call >= WARMUP_CALLS) {
-        latencies.add(System.nanoTime() - started);
-      }
-    }
-    return latencies;
+    return timeCalls(
+        WARMUP_CALLS,
+        MEASURED_CALLS,
+        () -> {
+          HttpURLConnection connection = (HttpURLConnection) url.openConnection();
+          try (InputStream in = connection.getInputStream()) {
+            in.readAllBytes();
+          }
+        });
   }
 
   private static URL predictionsUrl() throws java.net.MalformedURLException {

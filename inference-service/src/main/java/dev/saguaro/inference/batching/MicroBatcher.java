@@ -71,7 +71,7 @@ public class MicroBatcher {
     threads.forEach(Thread::interrupt);
   }
 
-  /** The number of batch threads, resolved from the configuration. */
+  /** Returns the number of batch threads, resolved from the configuration. */
   public int threadCount() {
     return threads.size();
   }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class BatchPolicyTest {
 
   @Test
-  void defaultSizesArePowersOfTwoThenTheMaximum() {
+  void defaultSizesArePowersOfTwo() {
     assertThat(BatchPolicy.powersOfTwoUpTo(32)).containsExactly(1, 2, 4, 8, 16, 32);
     assertThat(BatchPolicy.powersOfTwoUpTo(24)).containsExactly(1, 2, 4, 8, 16, 24);
     assertThat(BatchPolicy.powersOfTwoUpTo(1)).containsExactly(1);
@@ -31,7 +31,7 @@ class BatchPolicyTest {
   }
 
   @Test
-  void rejectsListsThatDoNotStartWithOne() {
+  void rejectsListWithoutOneFirst() {
     assertThatThrownBy(() -> new BatchPolicy(true, 8, 1000, true, List.of(2, 4, 8)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("allowed-batch-sizes must start with 1, got [2, 4, 8]")
@@ -39,7 +39,7 @@ class BatchPolicyTest {
   }
 
   @Test
-  void rejectsListsThatDoNotEndWithTheMaximum() {
+  void rejectsListWithoutMaximumLast() {
     assertThatThrownBy(() -> new BatchPolicy(true, 32, 1000, true, List.of(1, 2, 16)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("must end with max-batch-size, got [1, 2, 16]")
@@ -47,7 +47,7 @@ class BatchPolicyTest {
   }
 
   @Test
-  void rejectsListsThatAreNotAscending() {
+  void rejectsUnsortedList() {
     assertThatThrownBy(() -> new BatchPolicy(true, 8, 1000, true, List.of(1, 4, 2, 8)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("strictly ascending, got [1, 4, 2, 8]");
