@@ -13,15 +13,13 @@ import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Operation;
 import org.tensorflow.Output;
 import org.tensorflow.Session;
-import org.tensorflow.framework.optimizers.Adam;
-import org.tensorflow.framework.optimizers.Optimizer.GradAndVar;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TString;
@@ -34,8 +32,8 @@ import org.tensorflow.types.TString;
  * <p>The graph contains the network once from the preprocessed images to the logits. The frozen
  * layers' outputs that the trained layers read (the boundary tensors) can be fed directly, which
  * prunes the frozen layers from the run: that is how cached activations replace the frozen bottom.
- * Gradients are taken for the trainable variables only and applied by one Adam optimizer. A second
- * copy of the trained layers runs in inference mode for validation.
+ * Gradients are taken for the trainable variables only and applied by one {@link AdamStep}. A
+ * second copy of the trained layers runs in inference mode for validation.
  *
  * <p>Owns its graph and session; {@link #close()} releases them. Not thread-safe.
  */
@@ -132,33 +130,21 @@ final class PhaseGraph implements AutoCloseable {
 
   private Op addOptimizerStep(Ops tf, float learningRate) {
     Operand<TFloat32> meanLoss = tf.withName("mean_loss").math.mean(trainingLoss, tf.constant(0));
+    List<Variable<TFloat32>> trained = new ArrayList<>(trainableVariables.size());
     Output<?>[] variableOutputs = new Output<?>[trainableVariables.size()];
     for (int i = 0; i < variableOutputs.length; i++) {
-      variableOutputs[i] = variables.variable(trainableVariables.get(i)).asOutput();
+      trained.add(variables.variable(trainableVariables.get(i)));
+      variableOutputs[i] = trained.get(i).asOutput();
     }
     Output<?>[] gradients = graph.addGradients(meanLoss.asOutput(), variableOutputs);
 
-    // The variables are reference variables, which ops read in place when they run. Without this
-    // barrier Adam could update a kernel while a gradient op of an earlier layer still reads it,
-    // and the step would depend on thread scheduling.
-    List<Operation> gradientOps = new ArrayList<>();
+    List<Operand<TFloat32>> typed = new ArrayList<>(gradients.length);
     for (Output<?> gradient : gradients) {
-      gradientOps.add(gradient.op());
-    }
-    Ops afterGradients = tf.withControlDependencyOps(gradientOps);
-
-    List<GradAndVar<? extends org.tensorflow.types.family.TType>> pairs = new ArrayList<>();
-    for (int i = 0; i < gradients.length; i++) {
       @SuppressWarnings("unchecked")
-      Output<TFloat32> gradient =
-          afterGradients.identity((Output<TFloat32>) gradients[i]).asOutput();
-      @SuppressWarnings("unchecked")
-      Output<TFloat32> variable = (Output<TFloat32>) variableOutputs[i];
-      pairs.add(new GradAndVar<>(gradient, variable));
+      Output<TFloat32> floats = (Output<TFloat32>) gradient;
+      typed.add(floats);
     }
-    // Keras's Adam defaults: beta 0.9 and 0.999, epsilon 1e-7.
-    Adam adam = new Adam(graph, "Adam", learningRate, 0.9f, 0.999f, 1e-7f);
-    return adam.applyGradients(pairs, "adam_step");
+    return AdamStep.add(tf, trained, typed, learningRate);
   }
 
   /** Lists the trainable variables of the layers from {@code cut} on, in layer order. */

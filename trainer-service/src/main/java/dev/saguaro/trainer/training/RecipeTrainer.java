@@ -27,12 +27,9 @@ import org.tensorflow.proto.ConfigProto;
  * graph and Adam optimizer. When the activation cache is enabled, the frozen layers, being pure
  * functions of the image, run once per phase and every epoch trains on their stored output.
  *
- * <p>The split, the shuffles and the starting weights depend only on the seed. NOTE: the weights
- * after training repeat bit for bit only for phase 1 on one intra-op thread. Phase 2 has differed
- * between identical runs by about 1e-6 in some gradients even on one thread (cause unknown), and
- * more threads add in another order. Adam and batch normalization in training mode amplify such
- * differences up to about one learning rate per step. Setting TF_DETERMINISTIC_OPS=1 or
- * TF_ENABLE_ONEDNN_OPTS=0 (TensorFlow 2.18) did not make phase 2 repeat.
+ * <p>The split, the shuffles and the starting weights depend only on the seed, and so does the
+ * result: two runs with one seed and the same thread settings give bit-identical weights, with or
+ * without the activation cache (see {@link AdamStep} for the race that once broke this).
  *
  * <p>Thread-safe: each call to {@link #train} builds its own graphs.
  */

@@ -68,31 +68,41 @@ class RecipeTrainerTest {
 
   @Test
   void activationCacheMatchesRecomputing() throws Exception {
-    Run cached = train(true, BINARY, quietRecipe());
-    Run recomputed = train(false, BINARY, quietRecipe());
+    TrainingHyperparameters recipe = withTwoEpochsEach(TestDatasets.tinyRecipe());
+    Run cached = train(true, BINARY, recipe);
+    Run recomputed = train(false, BINARY, recipe);
 
-    assertCloseWeights(cached.weights, recomputed.weights);
-    assertSameMetrics(cached.history, recomputed.history, 1e-3);
+    assertSameRun(cached, recomputed);
   }
 
   @Test
   void activationCacheSpilledToDiskMatchesMemory() throws Exception {
-    Run inMemory = train(true, BINARY, quietRecipe());
+    TrainingHyperparameters recipe = withTwoEpochsEach(TestDatasets.tinyRecipe());
+    Run inMemory = train(true, BINARY, recipe);
     // A budget of 26,400 bytes keeps 5 pooled-feature records (5,120 bytes each) and 3 records
     // at the layer-100 cut (8,064 bytes each) in memory and spills the rest.
-    Run spilled = train(new TrainerSettings(1, 1, true, 26_400, temp), BINARY, quietRecipe());
+    Run spilled = train(new TrainerSettings(1, 1, true, 26_400, temp), BINARY, recipe);
 
-    assertCloseWeights(inMemory.weights, spilled.weights);
-    assertSameMetrics(inMemory.history, spilled.history, 1e-3);
+    assertSameRun(inMemory, spilled);
   }
 
   @Test
   void sameSeedGivesSameRun() throws Exception {
-    Run first = train(true, BINARY, quietRecipe());
-    Run second = train(true, BINARY, quietRecipe());
+    TrainingHyperparameters recipe = withTwoEpochsEach(TestDatasets.tinyRecipe());
+    Run first = train(true, BINARY, recipe);
+    Run second = train(true, BINARY, recipe);
 
-    assertCloseWeights(first.weights, second.weights);
-    assertSameMetrics(first.history, second.history, 1e-3);
+    assertSameRun(first, second);
+  }
+
+  @Test
+  void sameSeedGivesSameRunWithDefaultThreads() throws Exception {
+    TrainingHyperparameters recipe = withTwoEpochsEach(TestDatasets.tinyRecipe());
+    TrainerSettings defaultThreads = new TrainerSettings(0, 0, true, 1L << 30, temp);
+    Run first = train(defaultThreads, BINARY, recipe);
+    Run second = train(defaultThreads, BINARY, recipe);
+
+    assertSameRun(first, second);
   }
 
   @Test
@@ -286,33 +296,31 @@ class RecipeTrainerTest {
         .applyTo(recipe);
   }
 
-  /**
-   * Returns the tiny recipe with two epochs per phase and learning rates of 1e-7. NOTE: identical
-   * runs have differed by about 1e-6 in some gradients, even on one intra-op thread (cause not
-   * known). Adam moves every weight by about the learning rate per step whatever the gradient's
-   * size, so at a real learning rate that noise flips some steps and the runs drift apart by up to
-   * a few learning rates. A learning rate of 1e-7 keeps that drift far below the tolerances, while
-   * the losses still expose any difference in what the network computes. The head's large logits
-   * carry the noise into the loss at about 4e-5 relative, so losses are compared within 1e-3.
-   */
-  private static TrainingHyperparameters quietRecipe() {
-    return new TrainingHyperparameters(
-            null, null, null, null, null, null, 2, 1e-7, 2, 1e-7, null, null, null)
-        .applyTo(TestDatasets.tinyRecipe());
+  /** Asserts bit-identical weights and equal metrics in every epoch. */
+  private static void assertSameRun(Run expected, Run actual) {
+    assertSameWeights(expected.weights, actual.weights);
+    assertSameMetrics(expected.history, actual.history, 0.0);
   }
 
-  /** Asserts equal weights within 1e-5, relative to the value for values above 1. */
-  private static void assertCloseWeights(
+  /** Asserts bit-identical weights, naming each variable that differs and by how many values. */
+  private static void assertSameWeights(
       Map<String, TensorValue> expected, Map<String, TensorValue> actual) {
     assertThat(actual.keySet()).isEqualTo(expected.keySet());
+    List<String> differing = new java.util.ArrayList<>();
     for (String name : expected.keySet()) {
       float[] e = expected.get(name).values();
       float[] a = actual.get(name).values();
+      int count = 0;
       for (int i = 0; i < e.length; i++) {
-        float tolerance = 1e-5f * Math.max(1f, Math.abs(e[i]));
-        assertThat(a[i]).as("%s[%d]", name, i).isCloseTo(e[i], within(tolerance));
+        if (Float.floatToRawIntBits(e[i]) != Float.floatToRawIntBits(a[i])) {
+          count++;
+        }
+      }
+      if (count > 0) {
+        differing.add(name + " (" + count + " of " + e.length + " values)");
       }
     }
+    assertThat(differing).as("variables that differ").isEmpty();
   }
 
   private static void assertSameMetrics(

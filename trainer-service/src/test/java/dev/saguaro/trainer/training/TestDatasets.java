@@ -81,8 +81,8 @@ public final class TestDatasets {
   }
 
   public static TrainerSettings settings(boolean cache, long memoryBytes, Path spillDirectory) {
-    // One thread per op, because TensorFlow's multi-threaded reductions may sum in another order
-    // from run to run, and only a single-threaded run repeats bit for bit.
+    // One thread per op: the tiny test graphs are too small to gain from more, and
+    // RecipeTrainerTest checks the default thread settings separately.
     return new TrainerSettings(1, 1, cache, memoryBytes, spillDirectory);
   }
 
