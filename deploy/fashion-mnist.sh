@@ -15,7 +15,9 @@ CLASSPATH_FILE="$TOOLS_DIR/target/classpath.txt"
 if [[ ! -f "$CLASSPATH_FILE" ]] ||
   [[ -n "$(find "$TOOLS_DIR/src/main" "$TOOLS_DIR/pom.xml" -newer "$CLASSPATH_FILE" -print -quit)" ]]; then
   echo "Building deploy/tools ..." >&2
-  (cd "$ROOT_DIR" && mvn -q -B -pl deploy/tools -am package -DskipTests -Dspotless.check.skip=true) >&2 ||
+  # Maven 3.8 ends a quiet build with bare ANSI reset codes, even in batch mode: drop them.
+  (cd "$ROOT_DIR" && mvn -q -B -pl deploy/tools -am package -DskipTests -Dspotless.check.skip=true) 2>&1 |
+    sed 's/\x1b\[[0-9;]*m//g' >&2 ||
     {
       echo "fashion-mnist.sh: building deploy/tools failed; run the mvn command above to see why" >&2
       exit 1

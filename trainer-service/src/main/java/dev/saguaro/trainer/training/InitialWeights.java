@@ -38,12 +38,6 @@ final class InitialWeights {
       copyImageNetWeights(imageNet, architecture, values);
     } else if (source instanceof WeightSource.ServedModel served) {
       copyServedModelWeights(served, architecture, values);
-    } else {
-      LOG.warnf(
-          "The backbone starts from random weights (seed %d): a frozen backbone then gives"
-              + " features that mean nothing, so expect poor accuracy unless phase 1 trains the"
-              + " whole network",
-          seed);
     }
     return values;
   }

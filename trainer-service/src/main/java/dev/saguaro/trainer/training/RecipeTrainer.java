@@ -80,6 +80,19 @@ public final class RecipeTrainer {
         InitialWeights.resolve(weights, architecture, settingsOfRun.seed());
     boolean wholeNetworkInPhase1 =
         weights instanceof WeightSource.Random && settingsOfRun.trainWholeNetworkWhenRandom();
+    if (wholeNetworkInPhase1) {
+      LOG.warnf(
+          "The backbone starts from random weights (seed %d), not from ImageNet weights: phase 1"
+              + " trains the whole network (trainWholeNetworkWhenRandom), which is slower than the"
+              + " recipe's frozen backbone and needs more epochs",
+          settingsOfRun.seed());
+    } else if (weights instanceof WeightSource.Random) {
+      LOG.warnf(
+          "The backbone starts from random weights (seed %d) and stays frozen in phase 1, so its"
+              + " features mean nothing and accuracy will be poor: set trainWholeNetworkWhenRandom"
+              + " or provide the Keras ImageNet weights file",
+          settingsOfRun.seed());
+    }
 
     List<LabeledImage> examples = new ArrayList<>(split.training());
     examples.addAll(split.validation());
