@@ -1,7 +1,6 @@
 package dev.saguaro.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -125,7 +124,7 @@ class InferenceBenchmark {
     measureRawFloor(template, directory, image);
 
     try (Announcer announcer = new Announcer(ServiceClient.bootstrapServers())) {
-      announce(announcer, template, directory, 1);
+      announce(announcer, prepare(template, directory, 1));
 
       // Blocks of on and off alternate, so that neither setting profits alone from a JIT or a
       // machine that warmed up while the other one ran.
@@ -167,12 +166,13 @@ class InferenceBenchmark {
       batcher.updatePolicy(batched);
       LoadResult steady = runLoad(image, SWAP_CLIENTS, SWAP_STEADY_RUN, null);
       row(SWAP_CLIENTS + " clients steady, batching on", summarize(steady.latencies()));
+      List<ModelArtifact> versions = new ArrayList<>();
+      for (long version = 2; version <= 1 + SWAPS; version++) {
+        versions.add(prepare(template, directory, version));
+      }
       LoadResult swapping =
           runLoad(
-              image,
-              SWAP_CLIENTS,
-              Duration.ofMinutes(5),
-              () -> swapVersions(announcer, template, directory));
+              image, SWAP_CLIENTS, Duration.ofMinutes(5), () -> swapVersions(announcer, versions));
       row(
           SWAP_CLIENTS + " clients during " + SWAPS + " swaps",
           summarize(swapping.latencies())
@@ -235,17 +235,23 @@ class InferenceBenchmark {
     }
   }
 
-  private void swapVersions(Announcer announcer, byte[] template, Path directory) {
-    for (long version = 2; version <= 1 + SWAPS; version++) {
-      announce(announcer, template, directory, version);
-      long previous = version - 1;
-      await()
-          .atMost(Duration.ofMinutes(2))
-          .until(() -> "UNLOADED".equals(ServiceClient.versionState(MODEL, previous)));
+  /**
+   * Announces each prepared version in turn and waits until the previous one is unloaded. Runs
+   * during the measured load, so it does no work beyond the announcement and light status polls:
+   * the artifacts were written and hashed beforehand.
+   */
+  private void swapVersions(Announcer announcer, List<ModelArtifact> versions) {
+    for (ModelArtifact artifact : versions) {
+      announce(announcer, artifact);
+      long previous = artifact.version() - 1;
+      waitFor(
+          "version " + previous + " unloaded",
+          () -> "UNLOADED".equals(versionState(modelStatus(), previous)));
     }
   }
 
-  private void announce(Announcer announcer, byte[] template, Path directory, long version) {
+  /** Writes the artifact of {@code version} to {@code directory} and describes it. */
+  private static ModelArtifact prepare(byte[] template, Path directory, long version) {
     byte[] artifact = withVersion(template, version);
     Path file = directory.resolve(version + ".zip");
     try {
@@ -253,25 +259,89 @@ class InferenceBenchmark {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    announced.add(version);
     ModelMetadata metadata =
         ContractCodec.decode(Artifacts.readMetadata(artifact), ModelMetadata.class);
+    return new ModelArtifact(
+        MODEL,
+        version,
+        file.toUri().toString(),
+        Artifacts.sha256(artifact),
+        artifact.length,
+        metadata.classNames(),
+        metadata.imageSize());
+  }
+
+  /** Announces {@code artifact} and waits until the service serves it. */
+  private void announce(Announcer announcer, ModelArtifact artifact) {
+    announced.add(artifact.version());
     announcer.send(
         Announcer.announcement(
             MODEL,
             dev.saguaro.contracts.AnnouncementKind.NEW_VERSION,
-            new ModelArtifact(
-                MODEL,
-                version,
-                file.toUri().toString(),
-                Artifacts.sha256(artifact),
-                artifact.length,
-                metadata.classNames(),
-                metadata.imageSize()),
+            artifact,
             dev.saguaro.contracts.SchemaVersion.CURRENT));
-    await()
-        .atMost(Duration.ofMinutes(2))
-        .until(() -> Long.valueOf(version).equals(ServiceClient.servingVersion(MODEL)));
+    waitFor(
+        "version " + artifact.version() + " serving",
+        () -> {
+          JsonNode status = modelStatus();
+          return status != null && status.path("servingVersion").asLong(-1) == artifact.version();
+        });
+  }
+
+  /**
+   * Polls {@code condition} every 50 ms on the calling thread, for at most two minutes. The polls
+   * use plain {@link HttpURLConnection} and Jackson. RestAssured evaluates its JSON paths as
+   * Groovy, which parsed and compiled code on every poll (Groovy's lexer and ASM filled the JIT
+   * queue), and that JIT work slowed the service during the swaps.
+   */
+  private static void waitFor(String description, java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("Timed out after 2 minutes waiting for " + description);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while waiting for " + description, e);
+      }
+    }
+  }
+
+  /** Returns the model's status document, or {@code null} while the service does not know it. */
+  private static JsonNode modelStatus() {
+    try {
+      URL url =
+          URI.create("http://127.0.0.1:" + RestAssured.port + "/api/v1/models/" + MODEL).toURL();
+      HttpURLConnection connection = (HttpURLConnection) url.openConnection();
+      if (connection.getResponseCode() != 200) {
+        try (InputStream error = connection.getErrorStream()) {
+          if (error != null) {
+            error.readAllBytes();
+          }
+        }
+        return null;
+      }
+      try (InputStream in = connection.getInputStream()) {
+        return JSON.readTree(in);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Returns the state of {@code version} in a status document, or {@code null}. */
+  private static String versionState(JsonNode status, long version) {
+    if (status == null) {
+      return null;
+    }
+    for (JsonNode entry : status.path("versions")) {
+      if (entry.path("version").asLong(-1) == version) {
+        return entry.path("state").asText(null);
+      }
+    }
+    return null;
   }
 
   private List<Long> sequentialLatencies(byte[] image, int warmup, int measured) {
