@@ -72,6 +72,7 @@ class InferenceBenchmark {
   private static final int WARMUP_CALLS = 100;
   private static final int MEASURED_CALLS = 500;
   private static final int SINGLE_IMAGE_BLOCKS = 5;
+  private static final Duration WARMUP_LOAD = Duration.ofSeconds(20);
   private static final Duration THROUGHPUT_RUN = Duration.ofSeconds(8);
   private static final Duration SWAP_STEADY_RUN = Duration.ofSeconds(10);
   private static final int SWAPS = 5;
@@ -128,6 +129,12 @@ class InferenceBenchmark {
 
       // Blocks of on and off alternate, so that neither setting profits alone from a JIT or a
       // machine that warmed up while the other one ran.
+      // A minute into the run the JIT was still compiling the HTTP and batching paths (seen with
+      // jstat -compiler), so concurrent load with both policies comes before any measurement.
+      for (BatchPolicy policy : List.of(batched, unbatched)) {
+        batcher.updatePolicy(policy);
+        runLoad(image, 16, WARMUP_LOAD, null);
+      }
       sequentialLatencies(image, WARMUP_CALLS, 0);
       row("HTTP GET /q/health/live, no model call", summarize(healthLatencies()));
       List<Long> singleBatched = new ArrayList<>();
