@@ -137,6 +137,9 @@ class InferenceBenchmark {
       }
       sequentialLatencies(image, WARMUP_CALLS, 0);
       row("HTTP GET /q/health/live, no model call", summarize(healthLatencies()));
+      row(
+          "HTTP POST to an unknown model (404), no model call",
+          summarize(notFoundLatencies(image)));
       List<Long> singleBatched = new ArrayList<>();
       List<Long> singleUnbatched = new ArrayList<>();
       List<Double> serverBatched = new ArrayList<>();
@@ -457,6 +460,39 @@ class InferenceBenchmark {
   }
 
   /** Times plain GETs of the liveness check: the cost of HTTP itself on this machine. */
+  /**
+   * Times posts of the image to a model that does not exist: the blocking REST path with the body,
+   * the worker thread and a JSON problem, but no TensorFlow call.
+   */
+  private List<Long> notFoundLatencies(byte[] image) throws Exception {
+    URL url =
+        URI.create(
+                "http://127.0.0.1:" + RestAssured.port + "/api/v1/models/no-such-model/predictions")
+            .toURL();
+    return timeCalls(
+        WARMUP_CALLS,
+        MEASURED_CALLS,
+        () -> {
+          HttpURLConnection connection = (HttpURLConnection) url.openConnection();
+          connection.setRequestMethod("POST");
+          connection.setDoOutput(true);
+          connection.setFixedLengthStreamingMode(image.length);
+          connection.setRequestProperty("Content-Type", "image/jpeg");
+          try (OutputStream body = connection.getOutputStream()) {
+            body.write(image);
+          }
+          int status = connection.getResponseCode();
+          try (InputStream in = connection.getErrorStream()) {
+            if (in != null) {
+              in.readAllBytes();
+            }
+          }
+          if (status != 404) {
+            failures.add("unknown model answered HTTP " + status + " instead of 404");
+          }
+        });
+  }
+
   private List<Long> healthLatencies() throws Exception {
     URL url = URI.create("http://127.0.0.1:" + RestAssured.port + "/q/health/live").toURL();
     return timeCalls(
