@@ -427,16 +427,7 @@ class InferenceBenchmark {
    */
   private void send(byte[] image) {
     try {
-      HttpURLConnection connection = (HttpURLConnection) predictionsUrl().openConnection();
-      connection.setConnectTimeout(5_000);
-      connection.setReadTimeout(30_000);
-      connection.setRequestMethod("POST");
-      connection.setDoOutput(true);
-      connection.setFixedLengthStreamingMode(image.length);
-      connection.setRequestProperty("Content-Type", "image/jpeg");
-      try (OutputStream body = connection.getOutputStream()) {
-        body.write(image);
-      }
+      HttpURLConnection connection = postJpeg(predictionsUrl(), image);
       int status = connection.getResponseCode();
       InputStream stream = status < 400 ? connection.getInputStream() : connection.getErrorStream();
       String response;
@@ -459,6 +450,21 @@ class InferenceBenchmark {
     }
   }
 
+  /** Opens a kept-alive connection to {@code url} and sends {@code image} as a raw JPEG body. */
+  private static HttpURLConnection postJpeg(URL url, byte[] image) throws java.io.IOException {
+    HttpURLConnection connection = (HttpURLConnection) url.openConnection();
+    connection.setConnectTimeout(5_000);
+    connection.setReadTimeout(30_000);
+    connection.setRequestMethod("POST");
+    connection.setDoOutput(true);
+    connection.setFixedLengthStreamingMode(image.length);
+    connection.setRequestProperty("Content-Type", "image/jpeg");
+    try (OutputStream body = connection.getOutputStream()) {
+      body.write(image);
+    }
+    return connection;
+  }
+
   /** Times plain GETs of the liveness check: the cost of HTTP itself on this machine. */
   /**
    * Times posts of the image to a model that does not exist: the blocking REST path with the body,
@@ -473,14 +479,7 @@ class InferenceBenchmark {
         WARMUP_CALLS,
         MEASURED_CALLS,
         () -> {
-          HttpURLConnection connection = (HttpURLConnection) url.openConnection();
-          connection.setRequestMethod("POST");
-          connection.setDoOutput(true);
-          connection.setFixedLengthStreamingMode(image.length);
-          connection.setRequestProperty("Content-Type", "image/jpeg");
-          try (OutputStream body = connection.getOutputStream()) {
-            body.write(image);
-          }
+          HttpURLConnection connection = postJpeg(url, image);
           int status = connection.getResponseCode();
           try (InputStream in = connection.getErrorStream()) {
             if (in != null) {
