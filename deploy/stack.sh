@@ -525,7 +525,7 @@ command_status() {
     log "Services use these by default; to be explicit:"
     log "  export KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT"
     log "  export QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:$POSTGRES_PORT/$POSTGRES_DB"
-    log "  export QUARKUS_DATASOURCE_USERNAME=$POSTGRES_USER QUARKUS_DATASOURCE_PASSWORD=<password>"
+    log "  export QUARKUS_DATASOURCE_USERNAME=$POSTGRES_USER QUARKUS_DATASOURCE_PASSWORD=<SAGUARO_POSTGRES_PASSWORD, default saguaro>"
   fi
   return "$status"
 }

@@ -434,8 +434,10 @@ public final class MainJob {
         "trainer    http://127.0.0.1:%d/api/v1/status  Swagger UI http://127.0.0.1:%d/q/swagger-ui",
         trainerPort, trainerPort);
     console.line(
-        "inference  POST http://127.0.0.1:%d/api/v1/models/%s/predictions  Swagger UI http://127.0.0.1:%d/q/swagger-ui",
-        inferencePort, settings.datasetName(), inferencePort);
+        "inference  curl -s -H 'Content-Type: image/png' --data-binary @IMAGE.png"
+            + " http://127.0.0.1:%d/api/v1/models/%s/predictions",
+        inferencePort, settings.datasetName());
+    console.line("           Swagger UI http://127.0.0.1:%d/q/swagger-ui", inferencePort);
     console.line(
         "metrics    http://127.0.0.1:{%d,%d,%d}/q/metrics  health /q/health",
         ingestPort, trainerPort, inferencePort);
