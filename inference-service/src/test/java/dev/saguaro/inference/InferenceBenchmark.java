@@ -196,19 +196,7 @@ class InferenceBenchmark {
   }
 
   private void measureRawFloor(byte[] template, Path directory, byte[] image) throws Exception {
-    byte[] artifact = withVersion(template, 1000);
-    Path file = directory.resolve("raw.zip");
-    Files.write(file, artifact);
-    ModelArtifact raw =
-        new ModelArtifact(
-            MODEL,
-            1000,
-            file.toUri().toString(),
-            Artifacts.sha256(artifact),
-            artifact.length,
-            List.of(),
-            0);
-    LoadedModel model = loader.load(raw, Runnable::run, () -> {});
+    LoadedModel model = loader.load(prepare(template, directory, 1000), Runnable::run, () -> {});
     try {
       List<Long> latencies = new ArrayList<>();
       for (int call = 0; call < WARMUP_CALLS + MEASURED_CALLS; call++) {
@@ -300,9 +288,8 @@ class InferenceBenchmark {
 
   /**
    * Polls {@code condition} every 50 ms on the calling thread, for at most two minutes. The polls
-   * use plain {@link HttpURLConnection} and Jackson. RestAssured evaluates its JSON paths as
-   * Groovy, which parsed and compiled code on every poll (Groovy's lexer and ASM filled the JIT
-   * queue), and that JIT work slowed the service during the swaps.
+   * avoid RestAssured, whose Groovy JSON paths compiled code on every call and so slowed the
+   * service during the swaps.
    */
   private static void waitFor(String description, java.util.function.BooleanSupplier condition) {
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();

@@ -349,13 +349,10 @@ public class ArchivePlanner {
       List<String> fields = csvFields(lines[i], lineNumber, csvName);
       String where = " on line " + lineNumber + " of " + csvName;
       if (fields.size() != header.size()) {
-        throw ProblemException.badRequest(
-            "csv-malformed-row",
-            "Line "
-                + lineNumber
-                + " of "
-                + csvName
-                + " has "
+        throw malformedRow(
+            lineNumber,
+            csvName,
+            "has "
                 + fields.size()
                 + " fields but the header has "
                 + header.size()
@@ -399,13 +396,10 @@ public class ArchivePlanner {
     try {
       fields = CsvLine.split(line);
     } catch (IllegalArgumentException e) {
-      throw ProblemException.badRequest(
-          "csv-malformed-row",
-          "Line "
-              + lineNumber
-              + " of "
-              + csvName
-              + " is not valid CSV: "
+      throw malformedRow(
+          lineNumber,
+          csvName,
+          "is not valid CSV: "
               + e.getMessage()
               + "; close every quoted field with a double quote, and write a quote inside one as"
               + " two quotes");
@@ -415,6 +409,12 @@ public class ArchivePlanner {
       trimmed.add(field.trim());
     }
     return trimmed;
+  }
+
+  /** Creates the 400 problem for a row that cannot be read, naming its line and file. */
+  private static ProblemException malformedRow(int lineNumber, String csvName, String problem) {
+    return ProblemException.badRequest(
+        "csv-malformed-row", "Line " + lineNumber + " of " + csvName + " " + problem);
   }
 
   private static int labelColumnIndex(List<String> header, int idIndex, String labelColumn) {

@@ -21,10 +21,10 @@ import org.tensorflow.types.TFloat32;
 final class AdamStep {
 
   /** Keras's Adam defaults. */
-  static final float BETA_1 = 0.9f;
+  private static final float BETA_1 = 0.9f;
 
-  static final float BETA_2 = 0.999f;
-  static final float EPSILON = 1e-7f;
+  private static final float BETA_2 = 0.999f;
+  private static final float EPSILON = 1e-7f;
 
   private AdamStep() {}
 

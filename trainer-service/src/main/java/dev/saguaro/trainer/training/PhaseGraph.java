@@ -136,15 +136,15 @@ final class PhaseGraph implements AutoCloseable {
       trained.add(variables.variable(trainableVariables.get(i)));
       variableOutputs[i] = trained.get(i).asOutput();
     }
-    Output<?>[] gradients = graph.addGradients(meanLoss.asOutput(), variableOutputs);
 
-    List<Operand<TFloat32>> typed = new ArrayList<>(gradients.length);
-    for (Output<?> gradient : gradients) {
+    // The gradient of a float variable is a float tensor, so the unchecked cast is safe.
+    List<Operand<TFloat32>> gradients = new ArrayList<>(variableOutputs.length);
+    for (Output<?> gradient : graph.addGradients(meanLoss.asOutput(), variableOutputs)) {
       @SuppressWarnings("unchecked")
-      Output<TFloat32> floats = (Output<TFloat32>) gradient;
-      typed.add(floats);
+      Output<TFloat32> floatGradient = (Output<TFloat32>) gradient;
+      gradients.add(floatGradient);
     }
-    return AdamStep.add(tf, trained, typed, learningRate);
+    return AdamStep.add(tf, trained, gradients, learningRate);
   }
 
   /** Lists the trainable variables of the layers from {@code cut} on, in layer order. */

@@ -81,7 +81,7 @@ public final class TestDatasets {
   }
 
   public static TrainerSettings settings(boolean cache, long memoryBytes, Path spillDirectory) {
-    // One thread per op: the tiny test graphs are too small to gain from more, and
+    // One thread per op, so that the tests run the same way whatever the machine's core count.
     // RecipeTrainerTest checks the default thread settings separately.
     return new TrainerSettings(1, 1, cache, memoryBytes, spillDirectory);
   }
