@@ -16,6 +16,7 @@ import dev.saguaro.inference.serving.PreprocessedImage;
 import dev.saguaro.inference.serving.TestModelLoading;
 import dev.saguaro.inference.support.Announcer;
 import dev.saguaro.inference.support.Artifacts;
+import dev.saguaro.inference.support.KeepAliveHttpClient;
 import dev.saguaro.inference.support.MobileNetV2StandIn;
 import dev.saguaro.inference.support.ServiceClient;
 import dev.saguaro.inference.support.TestImages;
@@ -24,12 +25,12 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +57,9 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The model is the artifact named by the system property {@code saguaro.bench.model} (default:
  * the trainer's benchmark export), or a generated stand-in with random weights when that file does
- * not exist. Clients and service share this machine's cores, so the figures are for this machine
+ * not exist. Clients send with {@link KeepAliveHttpClient}, so that the client's own overhead stays
+ * out of the figures; one row repeats the single-image call through {@code java.net.http} for
+ * comparison. Clients and service share this machine's cores, so the figures are for this machine
  * only. Asserts correctness (no failed request, every response from an announced version), never
  * timing.
  */
@@ -68,6 +71,7 @@ class InferenceBenchmark {
   private static final Logger LOG = Logger.getLogger(InferenceBenchmark.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String MODEL = "bench";
+  private static final String PREDICTIONS = "/api/v1/models/" + MODEL + "/predictions";
   private static final String DEFAULT_ARTIFACT = "../trainer-service/target/benchmark-model.zip";
   private static final int WARMUP_CALLS = 100;
   private static final int MEASURED_CALLS = 500;
@@ -92,6 +96,9 @@ class InferenceBenchmark {
   private final Queue<Double> serverMillis = new ConcurrentLinkedQueue<>();
 
   private final StringBuilder table = new StringBuilder();
+
+  /** The test thread's connection, for sequential calls and status polls. */
+  private KeepAliveHttpClient control;
 
   /** Production batching defaults and the benchmark model as the default model. */
   public static class BenchmarkProfile implements QuarkusTestProfile {
@@ -122,9 +129,12 @@ class InferenceBenchmark {
             config.tensorflow().intraOpThreads(),
             config.tensorflow().interOpThreads(),
             batcher.threadCount()));
-    measureRawFloor(template, directory, image);
-
-    try (Announcer announcer = new Announcer(ServiceClient.bootstrapServers())) {
+    // The raw floor stays loaded beside the served model, so that its calls alternate with the
+    // HTTP calls. Measured minutes earlier, the floor varied between runs more than HTTP costs.
+    LoadedModel raw = loader.load(prepare(template, directory, 1000), Runnable::run, () -> {});
+    try (Announcer announcer = new Announcer(ServiceClient.bootstrapServers());
+        KeepAliveHttpClient client = new KeepAliveHttpClient(RestAssured.port)) {
+      control = client;
       announce(announcer, prepare(template, directory, 1));
 
       // Blocks of on and off alternate, so that neither setting profits alone from a JIT or a
@@ -140,11 +150,14 @@ class InferenceBenchmark {
       row(
           "HTTP POST to an unknown model (404), no model call",
           summarize(notFoundLatencies(image)));
+      rawCalls(raw, image, WARMUP_CALLS);
+      List<Long> rawSingle = new ArrayList<>();
       List<Long> singleBatched = new ArrayList<>();
       List<Long> singleUnbatched = new ArrayList<>();
       List<Double> serverBatched = new ArrayList<>();
       List<Double> serverUnbatched = new ArrayList<>();
       for (int block = 0; block < SINGLE_IMAGE_BLOCKS; block++) {
+        rawSingle.addAll(rawCalls(raw, image, MEASURED_CALLS / SINGLE_IMAGE_BLOCKS));
         batcher.updatePolicy(batched);
         serverMillis.clear();
         singleBatched.addAll(sequentialLatencies(image, 0, MEASURED_CALLS / SINGLE_IMAGE_BLOCKS));
@@ -154,6 +167,10 @@ class InferenceBenchmark {
         singleUnbatched.addAll(sequentialLatencies(image, 0, MEASURED_CALLS / SINGLE_IMAGE_BLOCKS));
         serverUnbatched.addAll(serverMillis);
       }
+      row("Raw in-process preprocess+classify, 1 image", summarize(rawSingle));
+      row("Raw in-process, batches of 32", rawBatchThroughput(raw, image));
+      TestModelLoading.retire(raw);
+      raw = null;
       row(
           "HTTP single image, batching on",
           summarize(singleBatched) + String.format(", server p50 %.2f ms", median(serverBatched)));
@@ -161,7 +178,18 @@ class InferenceBenchmark {
           "HTTP single image, batching off",
           summarize(singleUnbatched)
               + String.format(", server p50 %.2f ms", median(serverUnbatched)));
+      row(
+          "HTTP p50 over raw p50, batching off / on",
+          String.format(
+              "%.2fx / %.2fx",
+              percentile(singleUnbatched, 50) / percentile(rawSingle, 50),
+              percentile(singleBatched, 50) / percentile(rawSingle, 50)));
+      batcher.updatePolicy(unbatched);
+      row(
+          "HTTP single image, batching off, java.net.http",
+          summarize(standardClientLatencies(image)));
 
+      Map<Boolean, Double> busiestRate = new java.util.HashMap<>();
       for (BatchPolicy policy : List.of(unbatched, batched)) {
         batcher.updatePolicy(policy);
         for (int clients : CLIENT_COUNTS) {
@@ -170,8 +198,12 @@ class InferenceBenchmark {
               "HTTP " + clients + " clients, batching " + (policy.enabled() ? "on" : "off"),
               String.format(
                   "%.0f req/s, %s", result.requestsPerSecond(), summarize(result.latencies())));
+          busiestRate.put(policy.enabled(), result.requestsPerSecond());
         }
       }
+      row(
+          "HTTP " + CLIENT_COUNTS[CLIENT_COUNTS.length - 1] + " clients, batching on over off",
+          String.format("%.2fx", busiestRate.get(true) / busiestRate.get(false)));
 
       batcher.updatePolicy(batched);
       LoadResult steady = runLoad(image, SWAP_CLIENTS, SWAP_STEADY_RUN, null);
@@ -189,48 +221,47 @@ class InferenceBenchmark {
               + String.format(
                   ", p99 ratio to steady %.2f",
                   percentile(swapping.latencies(), 99) / percentile(steady.latencies(), 99)));
+    } finally {
+      if (raw != null) {
+        TestModelLoading.retire(raw);
+      }
     }
 
     LOG.infof("Inference benchmark%n%s", table);
     assertThat(failures).as("failed requests").isEmpty();
   }
 
-  private void measureRawFloor(byte[] template, Path directory, byte[] image) throws Exception {
-    LoadedModel model = loader.load(prepare(template, directory, 1000), Runnable::run, () -> {});
-    try {
-      List<Long> latencies = new ArrayList<>();
-      for (int call = 0; call < WARMUP_CALLS + MEASURED_CALLS; call++) {
-        long started = System.nanoTime();
-        try (PreprocessedImage preprocessed = TestModelLoading.preprocess(model, image)) {
-          model.classify(List.of(preprocessed));
-        }
-        if (call >= WARMUP_CALLS) {
-          latencies.add(System.nanoTime() - started);
-        }
-      }
-      row("Raw in-process preprocess+classify, 1 image", summarize(latencies));
-
-      int batchSize = 32;
-      int batches = 20;
+  /** Times {@code calls} raw in-process calls of one image: preprocessing and classification. */
+  private static List<Long> rawCalls(LoadedModel model, byte[] image, int calls) {
+    List<Long> latencies = new ArrayList<>();
+    for (int call = 0; call < calls; call++) {
       long started = System.nanoTime();
-      for (int batch = 0; batch < batches; batch++) {
-        List<PreprocessedImage> images = new ArrayList<>();
-        try {
-          for (int i = 0; i < batchSize; i++) {
-            images.add(TestModelLoading.preprocess(model, image));
-          }
-          model.classify(images);
-        } finally {
-          images.forEach(PreprocessedImage::close);
-        }
+      try (PreprocessedImage preprocessed = TestModelLoading.preprocess(model, image)) {
+        model.classify(List.of(preprocessed));
       }
-      double seconds = (System.nanoTime() - started) / 1e9;
-      row(
-          "Raw in-process, batches of 32",
-          String.format("%.0f images/s", batches * batchSize / seconds));
-    } finally {
-      TestModelLoading.retire(model);
+      latencies.add(System.nanoTime() - started);
     }
+    return latencies;
+  }
+
+  /** Returns the raw rate of batches of 32 on the calling thread, as a table cell. */
+  private static String rawBatchThroughput(LoadedModel model, byte[] image) {
+    int batchSize = 32;
+    int batches = 20;
+    long started = System.nanoTime();
+    for (int batch = 0; batch < batches; batch++) {
+      List<PreprocessedImage> images = new ArrayList<>();
+      try {
+        for (int i = 0; i < batchSize; i++) {
+          images.add(TestModelLoading.preprocess(model, image));
+        }
+        model.classify(images);
+      } finally {
+        images.forEach(PreprocessedImage::close);
+      }
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    return String.format("%.0f images/s", batches * batchSize / seconds);
   }
 
   /**
@@ -254,8 +285,8 @@ class InferenceBenchmark {
     Path file = directory.resolve(version + ".zip");
     try {
       Files.write(file, artifact);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     ModelMetadata metadata =
         ContractCodec.decode(Artifacts.readMetadata(artifact), ModelMetadata.class);
@@ -307,24 +338,12 @@ class InferenceBenchmark {
   }
 
   /** Returns the model's status document, or {@code null} while the service does not know it. */
-  private static JsonNode modelStatus() {
+  private JsonNode modelStatus() {
     try {
-      URL url =
-          URI.create("http://127.0.0.1:" + RestAssured.port + "/api/v1/models/" + MODEL).toURL();
-      HttpURLConnection connection = (HttpURLConnection) url.openConnection();
-      if (connection.getResponseCode() != 200) {
-        try (InputStream error = connection.getErrorStream()) {
-          if (error != null) {
-            error.readAllBytes();
-          }
-        }
-        return null;
-      }
-      try (InputStream in = connection.getInputStream()) {
-        return JSON.readTree(in);
-      }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      KeepAliveHttpClient.Response response = control.get("/api/v1/models/" + MODEL);
+      return response.status() == 200 ? JSON.readTree(response.body()) : null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -342,7 +361,7 @@ class InferenceBenchmark {
   }
 
   private List<Long> sequentialLatencies(byte[] image, int warmup, int measured) {
-    return timeCalls(warmup, measured, () -> send(image));
+    return timeCalls(warmup, measured, () -> send(control, image));
   }
 
   /** Runs {@code call} {@code warmup + measured} times in a row and returns the measured times. */
@@ -382,12 +401,14 @@ class InferenceBenchmark {
       running.add(
           pool.submit(
               () -> {
-                while (!stop.get()
-                    && System.nanoTime() < deadline
-                    && latencies.size() < 2_000_000) {
-                  long requestStarted = System.nanoTime();
-                  send(image);
-                  latencies.add(System.nanoTime() - requestStarted);
+                try (KeepAliveHttpClient connection = new KeepAliveHttpClient(RestAssured.port)) {
+                  while (!stop.get()
+                      && System.nanoTime() < deadline
+                      && latencies.size() < 2_000_000) {
+                    long requestStarted = System.nanoTime();
+                    send(connection, image);
+                    latencies.add(System.nanoTime() - requestStarted);
+                  }
                 }
               }));
     }
@@ -408,24 +429,15 @@ class InferenceBenchmark {
 
   private record LoadResult(List<Long> latencies, double requestsPerSecond) {}
 
-  /**
-   * Sends one prediction call on a kept-alive connection. {@link HttpURLConnection} runs on the
-   * calling thread, so the client adds no thread hand-offs of its own to the measured time.
-   */
-  private void send(byte[] image) {
+  /** Sends one prediction call and checks the response. A failure is recorded, not thrown. */
+  private void send(KeepAliveHttpClient client, byte[] image) {
     try {
-      HttpURLConnection connection = postJpeg(predictionsUrl(), image);
-      int status = connection.getResponseCode();
-      InputStream stream = status < 400 ? connection.getInputStream() : connection.getErrorStream();
-      String response;
-      try (InputStream in = stream) {
-        response = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
-      if (status != 200) {
-        failures.add("HTTP " + status + ": " + response);
+      KeepAliveHttpClient.Response response = client.post(PREDICTIONS, "image/jpeg", image);
+      if (response.status() != 200) {
+        failures.add("HTTP " + response.status() + ": " + response.text());
         return;
       }
-      JsonNode answer = JSON.readTree(response);
+      JsonNode answer = JSON.readTree(response.body());
       serverMillis.add(answer.get("durationMs").asDouble());
       JsonNode prediction = answer.get("predictions").get(0);
       long version = prediction.get("modelVersion").asLong();
@@ -437,65 +449,51 @@ class InferenceBenchmark {
     }
   }
 
-  /** Opens a kept-alive connection to {@code url} and sends {@code image} as a raw JPEG body. */
-  private static HttpURLConnection postJpeg(URL url, byte[] image) throws java.io.IOException {
-    HttpURLConnection connection = (HttpURLConnection) url.openConnection();
-    connection.setConnectTimeout(5_000);
-    connection.setReadTimeout(30_000);
-    connection.setRequestMethod("POST");
-    connection.setDoOutput(true);
-    connection.setFixedLengthStreamingMode(image.length);
-    connection.setRequestProperty("Content-Type", "image/jpeg");
-    try (OutputStream body = connection.getOutputStream()) {
-      body.write(image);
-    }
-    return connection;
+  /**
+   * Times the single-image call through {@code java.net.http}, the JDK's standard client, to show
+   * what a typical client adds on top of the service's own figures.
+   */
+  private List<Long> standardClientLatencies(byte[] image) {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + RestAssured.port + PREDICTIONS))
+            .header("Content-Type", "image/jpeg")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(image))
+            .build();
+    return timeCalls(
+        WARMUP_CALLS,
+        MEASURED_CALLS,
+        () -> {
+          HttpResponse<byte[]> response =
+              http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+          if (response.statusCode() != 200) {
+            failures.add("java.net.http call returned HTTP " + response.statusCode());
+          }
+        });
   }
 
-  /** Times plain GETs of the liveness check: the cost of HTTP itself on this machine. */
   /**
    * Times posts of the image to a model that does not exist: the blocking REST path with the body,
    * the worker thread and a JSON problem, but no TensorFlow call.
    */
-  private List<Long> notFoundLatencies(byte[] image) throws Exception {
-    URL url =
-        URI.create(
-                "http://127.0.0.1:" + RestAssured.port + "/api/v1/models/no-such-model/predictions")
-            .toURL();
+  private List<Long> notFoundLatencies(byte[] image) {
     return timeCalls(
         WARMUP_CALLS,
         MEASURED_CALLS,
         () -> {
-          HttpURLConnection connection = postJpeg(url, image);
-          int status = connection.getResponseCode();
-          try (InputStream in = connection.getErrorStream()) {
-            if (in != null) {
-              in.readAllBytes();
-            }
-          }
+          int status =
+              control
+                  .post("/api/v1/models/no-such-model/predictions", "image/jpeg", image)
+                  .status();
           if (status != 404) {
-            failures.add("unknown model answered HTTP " + status + " instead of 404");
+            failures.add("unknown model returned HTTP " + status + " instead of 404");
           }
         });
   }
 
-  private List<Long> healthLatencies() throws Exception {
-    URL url = URI.create("http://127.0.0.1:" + RestAssured.port + "/q/health/live").toURL();
-    return timeCalls(
-        WARMUP_CALLS,
-        MEASURED_CALLS,
-        () -> {
-          HttpURLConnection connection = (HttpURLConnection) url.openConnection();
-          try (InputStream in = connection.getInputStream()) {
-            in.readAllBytes();
-          }
-        });
-  }
-
-  private static URL predictionsUrl() throws java.net.MalformedURLException {
-    return URI.create(
-            "http://127.0.0.1:" + RestAssured.port + "/api/v1/models/" + MODEL + "/predictions")
-        .toURL();
+  /** Times plain GETs of the liveness check: the cost of HTTP itself on this machine. */
+  private List<Long> healthLatencies() {
+    return timeCalls(WARMUP_CALLS, MEASURED_CALLS, () -> control.get("/q/health/live"));
   }
 
   private static String describeSource() {
