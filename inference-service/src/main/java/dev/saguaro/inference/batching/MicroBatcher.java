@@ -30,7 +30,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * finish on the old version.
  *
  * <p>With batching off (or a maximum batch size of 1), {@link #classify} runs the call on the
- * calling thread. Thread-safe; the batch threads stop when the service stops.
+ * calling thread. So does {@link #classifyAlone} for a request of one image that finds the batcher
+ * idle, where a batch thread would only have run it alone. At most as many calls run at once as
+ * there are batch threads. Thread-safe; the batch threads stop when the service stops.
  */
 @ApplicationScoped
 public class MicroBatcher {
@@ -41,6 +43,10 @@ public class MicroBatcher {
   private final ArrayDeque<PendingImage> queue = new ArrayDeque<>();
   private final AtomicInteger preprocessing = new AtomicInteger();
   private final List<Thread> threads = new ArrayList<>();
+
+  /** Calls running now, on batch threads or inline; guarded by {@link #lock}. */
+  private int running;
+
   private volatile BatchPolicy policy;
   private volatile boolean stopped;
 
@@ -124,6 +130,42 @@ public class MicroBatcher {
     return pending.result();
   }
 
+  /**
+   * Classifies the only image of a request, between {@link #beginPreprocessing} and {@link
+   * #endPreprocessing} like {@link #classify}.
+   *
+   * <p>With {@code close-when-idle}, when nothing is queued or running and no other request is
+   * preprocessing, a batch thread would take this image at once as a batch of one. The image then
+   * runs on the calling thread instead: the result is the same, and the request skips the hand-off
+   * to a batch thread and back, which cost about 0.4 ms per request on a 2-core machine. Otherwise
+   * the image is queued as by {@link #classify}.
+   */
+  public CompletableFuture<Classification> classifyAlone(
+      LoadedModel model, PreprocessedImage image) {
+    BatchPolicy current = policy;
+    if (!current.queues() || !current.closeWhenIdle()) {
+      return classify(model, image);
+    }
+    lock.lock();
+    try {
+      // Idle means that no call runs at all, so that requests under load still go through the
+      // queue and share batches.
+      boolean idle = queue.isEmpty() && preprocessing.get() <= 1 && running == 0;
+      if (!idle) {
+        return classify(model, image);
+      }
+      running++;
+    } finally {
+      lock.unlock();
+    }
+    try {
+      metrics.recordQueueWait(0);
+      return CompletableFuture.completedFuture(classifyDirectly(model, image));
+    } finally {
+      finishCall();
+    }
+  }
+
   private Classification classifyDirectly(LoadedModel model, PreprocessedImage image) {
     long started = System.nanoTime();
     float[] probabilities = model.classify(List.of(image))[0];
@@ -143,7 +185,11 @@ public class MicroBatcher {
         }
         continue;
       }
-      runBatch(batch);
+      try {
+        runBatch(batch);
+      } finally {
+        finishCall();
+      }
     }
     failQueued();
   }
@@ -167,10 +213,17 @@ public class MicroBatcher {
         int queued = countSameVersion(oldest.model(), current.maxBatchSize());
         boolean full = queued >= current.maxBatchSize();
         boolean idle = current.closeWhenIdle() && preprocessing.get() == 0;
-        if (full || idle || waitNanos <= 0 || !current.queues()) {
+        boolean due = full || idle || waitNanos <= 0 || !current.queues();
+        if (due && running < threads.size()) {
+          running++;
           return drain(oldest.model(), current.batchSizeFor(queued));
         }
-        changed.awaitNanos(waitNanos);
+        // A due batch waits only while a call runs inline in its slot; finishCall() signals.
+        if (due) {
+          changed.await();
+        } else {
+          changed.awaitNanos(waitNanos);
+        }
       }
     } finally {
       lock.unlock();
@@ -229,6 +282,17 @@ public class MicroBatcher {
           model.modelName(),
           model.version());
       batch.forEach(pending -> pending.result().completeExceptionally(e));
+    }
+  }
+
+  /** Frees the slot of a finished call and wakes a batch that waited for it. */
+  private void finishCall() {
+    lock.lock();
+    try {
+      running--;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
     }
   }
 

@@ -49,7 +49,11 @@ public class PredictionService {
           PreprocessedImage image = preprocess(model, images.get(i), i);
           preprocessed.add(image);
           preprocessNanos[i] = System.nanoTime() - started;
-          results.add(batcher.classify(model, image));
+          // A one-image request can run on this thread when the batcher is idle.
+          results.add(
+              images.size() == 1
+                  ? batcher.classifyAlone(model, image)
+                  : batcher.classify(model, image));
         }
       } finally {
         batcher.endPreprocessing();

@@ -91,6 +91,38 @@ class MicroBatcherTest {
   }
 
   @Test
+  void idleBatcherRunsLoneRequestInline() throws Exception {
+    batcher = newBatcher(new BatchPolicy(true, 8, 10_000_000, true));
+
+    batcher.beginPreprocessing();
+    CompletableFuture<Classification> result = batcher.classifyAlone(first, image(first, 4));
+    boolean doneOnReturn = result.isDone();
+    batcher.endPreprocessing();
+
+    assertThat(doneOnReturn).as("completed before classifyAlone returned").isTrue();
+    assertThat(result.get().batchSize()).isEqualTo(1);
+    assertThat(result.get().queueNanos()).isZero();
+    assertThat(result.get().modelVersion()).isEqualTo(1);
+  }
+
+  @Test
+  void loneRequestJoinsPreprocessingRequest() throws Exception {
+    batcher = newBatcher(new BatchPolicy(true, 8, 10_000_000, true));
+
+    batcher.beginPreprocessing();
+    batcher.beginPreprocessing();
+    CompletableFuture<Classification> alone = batcher.classifyAlone(first, image(first, 5));
+    boolean doneBeforeOtherRequest = alone.isDone();
+    CompletableFuture<Classification> other = batcher.classify(first, image(first, 6));
+    batcher.endPreprocessing();
+    batcher.endPreprocessing();
+
+    assertThat(doneBeforeOtherRequest).as("completed before the other request's image").isFalse();
+    assertThat(alone.get(10, TimeUnit.SECONDS).batchSize()).isEqualTo(2);
+    assertThat(other.get(10, TimeUnit.SECONDS).batchSize()).isEqualTo(2);
+  }
+
+  @Test
   void versionsNeverShareABatch() throws Exception {
     batcher = newBatcher(new BatchPolicy(true, 8, 200_000, false));
 
