@@ -22,6 +22,14 @@ import java.util.Set;
  */
 final class KerasWeightsFixture {
 
+  /** jHDF's logger, kept at WARN because it logs every group and dataset at INFO. */
+  private static final java.util.logging.Logger JHDF_LOG =
+      java.util.logging.Logger.getLogger("io.jhdf");
+
+  static {
+    JHDF_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
   /** Layer names to write. */
   enum Naming {
     /**
