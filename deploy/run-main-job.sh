@@ -71,17 +71,6 @@ fi
 
 command -v "$JAVA" >/dev/null || fail "java not found: install a JDK 17 or newer, or set JAVA_HOME"
 command -v mvn >/dev/null || fail "mvn not found: install Maven 3.8 or newer"
-# Debian's dataset-fashion-mnist package contains the images. As root, install it when missing.
-if [[ ! -f "$FASHION_DIR/train-images-idx3-ubyte.gz" && " ${job_args[*]-} " != *" --source "* ]]; then
-  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
-    log "Installing Debian's dataset-fashion-mnist (Fashion-MNIST in $FASHION_DIR) ..."
-    apt-get install -y -q dataset-fashion-mnist >&2 ||
-      fail "apt-get install dataset-fashion-mnist failed; install it, or pass --source DIR"
-  else
-    fail "Fashion-MNIST is not in $FASHION_DIR: install it with 'sudo apt-get install dataset-fashion-mnist', or pass --source DIR"
-  fi
-fi
-
 # Builds when an output is missing or a source file or pom is newer than the oldest output.
 needs_build() {
   local output oldest=""
@@ -108,8 +97,38 @@ for output in "${OUTPUTS[@]}"; do
 done
 
 if [[ "$help_only" == true ]]; then
+  if [[ " ${job_args[*]} " != *" -V "* && " ${job_args[*]} " != *" --version "* ]]; then
+    cat <<HELP
+deploy/run-main-job.sh builds the services when their sources changed, starts the local stack
+(Kafka and PostgreSQL, see deploy/stack.sh) unless it is running, and then runs the job command
+below with the stack's addresses. Options of this script itself:
+  --skip-build   use the jars as they are
+  --rebuild      build even when nothing changed
+  --stop         stop the services that an earlier run started and the local stack, keeping data
+Environment: SAGUARO_STACK_DIR (data, logs and pid files; default deploy/.stack) and the stack's
+settings listed by 'deploy/stack.sh --help'.
+
+Options of the job command:
+HELP
+  fi
   run_job_command "${job_args[@]}"
   exit 0
+fi
+
+# Debian's dataset-fashion-mnist package contains the images. As root, install it when missing.
+source_given=false
+for argument in ${job_args[@]+"${job_args[@]}"}; do
+  [[ "$argument" == --source || "$argument" == --source=* ]] && source_given=true
+done
+if [[ ! -f "$FASHION_DIR/train-images-idx3-ubyte.gz" && "$source_given" == false ]]; then
+  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+    log "Installing Debian's dataset-fashion-mnist (Fashion-MNIST in $FASHION_DIR) ..."
+    # A fresh image may have empty package lists, so update them once when the first try fails.
+    { apt-get install -y -q dataset-fashion-mnist || { apt-get update -qq && apt-get install -y -q dataset-fashion-mnist; }; } >&2 ||
+      fail "apt-get install dataset-fashion-mnist failed; install it, or pass --source DIR"
+  else
+    fail "Fashion-MNIST is not in $FASHION_DIR: install it with 'sudo apt-get install dataset-fashion-mnist', or pass --source DIR"
+  fi
 fi
 
 # A running stack is reused as it is. NOTE: 'stack.sh start' on a running stack can wait for its

@@ -44,6 +44,9 @@ public final class MainJob {
   private final RunFollower runs;
   private final List<ServiceSpec> services;
 
+  /** Held-out images written as files for the printed prediction command, one per label. */
+  private final Map<String, Path> examples = new TreeMap<>(java.util.Comparator.reverseOrder());
+
   public MainJob(MainJobSettings settings, JobConsole console) {
     this.settings = settings;
     this.console = console;
@@ -80,6 +83,7 @@ public final class MainJob {
     console.line(
         "loaded %d images of the t10k split (never uploaded), majority-class rate %.4f",
         testImages.size(), TestSetEvaluator.majorityRate(testImages));
+    writeExamples(testImages);
 
     console.heading("First batch: upload, automatic run, evaluation");
     JsonNode firstRun = uploadAndTrain(data, 1, 0, settings.firstBatchImages());
@@ -152,9 +156,35 @@ public final class MainJob {
         effective.phase2LearningRate(),
         effective.fineTuneAt(),
         effective.initialization());
+    if (effective.initialization() == dev.saguaro.contracts.WeightInitialization.AUTO) {
+      describeWeightsFile(effective.alpha(), effective.imageSize());
+    }
     console.line(
         "a run starts after %d newly stored images (saguaro.ingest.auto-retrain.min-new-images)",
         ServiceSpecs.triggerThreshold(settings));
+  }
+
+  /**
+   * Prints whether the trainer will find a Keras ImageNet weights file for this network. A run from
+   * random weights reaches lower accuracy, and otherwise only the trainer's log would show it.
+   * Reads the trainer's directory setting from the environment, else its default.
+   */
+  private void describeWeightsFile(double alpha, int imageSize) {
+    String configured = System.getenv("SAGUARO_TRAINER_IMAGENET_WEIGHTS_DIRECTORY");
+    Path directory =
+        configured != null
+            ? Path.of(configured)
+            : Path.of(System.getProperty("user.home"), ".saguaro", "imagenet-weights");
+    String file =
+        "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_" + alpha + "_" + imageSize + "_no_top.h5";
+    if (java.nio.file.Files.isRegularFile(directory.resolve(file))) {
+      console.line("weights AUTO: %s found, so the backbone starts from ImageNet", file);
+    } else {
+      console.line(
+          "weights AUTO: no %s in %s, so the backbone starts from random weights (README:"
+              + " ImageNet weights)",
+          file, directory);
+    }
   }
 
   private void startServices() throws IOException, InterruptedException {
@@ -243,6 +273,25 @@ public final class MainJob {
     printPhaseTimes(finished);
     saveRun(finished, batch);
     return finished;
+  }
+
+  /**
+   * Writes the first held-out image of up to two labels to {@code main-job/example-<label>.png}, so
+   * that the prediction command at the end names a real file.
+   */
+  private void writeExamples(List<TestImage> testImages) throws IOException {
+    Path directory = settings.stateDirectory().resolve("main-job");
+    java.nio.file.Files.createDirectories(directory);
+    for (TestImage image : testImages) {
+      if (examples.size() == 2) {
+        break;
+      }
+      if (!examples.containsKey(image.label())) {
+        Path file = directory.resolve("example-" + image.label() + ".png");
+        java.nio.file.Files.write(file, image.png());
+        examples.put(image.label(), file);
+      }
+    }
   }
 
   /** Keeps the run's JSON and its accuracy and loss curves beside the batches. */
@@ -433,10 +482,17 @@ public final class MainJob {
     console.line(
         "trainer    http://127.0.0.1:%d/api/v1/status  Swagger UI http://127.0.0.1:%d/q/swagger-ui",
         trainerPort, trainerPort);
+    String example =
+        examples.isEmpty() ? "IMAGE.png" : examples.values().iterator().next().toString();
     console.line(
-        "inference  curl -s -H 'Content-Type: image/png' --data-binary @IMAGE.png"
+        "inference  curl -s -H 'Content-Type: image/png' --data-binary @%s"
             + " http://127.0.0.1:%d/api/v1/models/%s/predictions",
-        inferencePort, settings.datasetName());
+        example, inferencePort, settings.datasetName());
+    examples.forEach(
+        (label, file) -> console.line("           held-out image with label %s: %s", label, file));
+    if (settings.task() == dev.saguaro.tools.fashion.LabelTask.HAS_FOOTWEAR) {
+      console.line("           classes: 1 = footwear (sandal, sneaker, ankle boot), 0 = other");
+    }
     console.line("           Swagger UI http://127.0.0.1:%d/q/swagger-ui", inferencePort);
     console.line(
         "metrics    http://127.0.0.1:{%d,%d,%d}/q/metrics  health /q/health",

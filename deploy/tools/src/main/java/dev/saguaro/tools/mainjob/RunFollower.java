@@ -138,10 +138,11 @@ public final class RunFollower {
             : String.format(java.util.Locale.ROOT, " val_auc %.4f", epoch.validationAuc());
     return String.format(
         java.util.Locale.ROOT,
-        "phase %d epoch %d%s: loss %.4f acc %.4f | val_loss %.4f val_acc %.4f%s | %.1f s, %.0f images/s",
-        epoch.phase(),
+        "epoch %d%s (phase %d): loss %.4f acc %.4f | val_loss %.4f val_acc %.4f%s | %.1f s, %.0f"
+            + " images/s",
         epoch.epoch(),
         total,
+        epoch.phase(),
         epoch.trainLoss(),
         epoch.trainAccuracy(),
         epoch.validationLoss(),
