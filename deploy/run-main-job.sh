@@ -43,7 +43,7 @@ for argument in "$@"; do
     --skip-build) build_mode=skip ;;
     --rebuild) build_mode=always ;;
     --stop) stop_only=true ;;
-    -h | --help | -V | --version)
+    -h | --help)
       help_only=true
       job_args+=("$argument")
       ;;
@@ -97,8 +97,7 @@ for output in "${OUTPUTS[@]}"; do
 done
 
 if [[ "$help_only" == true ]]; then
-  if [[ " ${job_args[*]} " != *" -V "* && " ${job_args[*]} " != *" --version "* ]]; then
-    cat <<HELP
+  cat <<HELP
 deploy/run-main-job.sh builds the services when their sources changed, starts the local stack
 (Kafka and PostgreSQL, see deploy/stack.sh) unless it is running, and then runs the job command
 below with the stack's addresses. Options of this script itself:
@@ -110,7 +109,6 @@ settings listed by 'deploy/stack.sh --help'.
 
 Options of the job command:
 HELP
-  fi
   run_job_command "${job_args[@]}"
   exit 0
 fi

@@ -157,7 +157,8 @@ public final class MainJob {
         effective.fineTuneAt(),
         effective.initialization());
     if (effective.initialization() == dev.saguaro.contracts.WeightInitialization.AUTO) {
-      describeWeightsFile(effective.alpha(), effective.imageSize());
+      describeWeightsFile(
+          effective.alpha(), effective.imageSize(), effective.trainWholeNetworkWhenRandom());
     }
     console.line(
         "a run starts after %d newly stored images (saguaro.ingest.auto-retrain.min-new-images)",
@@ -169,7 +170,7 @@ public final class MainJob {
    * random weights reaches lower accuracy, and otherwise only the trainer's log would show it.
    * Reads the trainer's directory setting from the environment, else its default.
    */
-  private void describeWeightsFile(double alpha, int imageSize) {
+  private void describeWeightsFile(double alpha, int imageSize, Boolean wholeNetworkWhenRandom) {
     String configured = System.getenv("SAGUARO_TRAINER_IMAGENET_WEIGHTS_DIRECTORY");
     Path directory =
         configured != null
@@ -181,9 +182,14 @@ public final class MainJob {
       console.line("weights AUTO: %s found, so the backbone starts from ImageNet", file);
     } else {
       console.line(
-          "weights AUTO: no %s in %s, so the backbone starts from random weights (README:"
-              + " ImageNet weights)",
-          file, directory);
+          "weights AUTO: no %s in %s, so the backbone starts from random weights%s (README,"
+              + " section ImageNet weights; SAGUARO_TRAINER_IMAGENET_WEIGHTS_DIRECTORY sets the"
+              + " folder)",
+          file,
+          directory,
+          Boolean.FALSE.equals(wholeNetworkWhenRandom)
+              ? ""
+              : " and phase 1 trains every layer instead of the head only");
     }
   }
 
@@ -485,7 +491,7 @@ public final class MainJob {
     String example =
         examples.isEmpty() ? "IMAGE.png" : examples.values().iterator().next().toString();
     console.line(
-        "inference  curl -s -H 'Content-Type: image/png' --data-binary @%s"
+        "inference  curl -s -w '\\n' -H 'Content-Type: image/png' --data-binary @%s"
             + " http://127.0.0.1:%d/api/v1/models/%s/predictions",
         example, inferencePort, settings.datasetName());
     examples.forEach(
@@ -494,9 +500,11 @@ public final class MainJob {
       console.line("           classes: 1 = footwear (sandal, sneaker, ankle boot), 0 = other");
     }
     console.line("           Swagger UI http://127.0.0.1:%d/q/swagger-ui", inferencePort);
-    console.line(
-        "metrics    http://127.0.0.1:{%d,%d,%d}/q/metrics  health /q/health",
-        ingestPort, trainerPort, inferencePort);
+    for (int port : new int[] {ingestPort, trainerPort, inferencePort}) {
+      console.line(
+          "metrics    http://127.0.0.1:%d/q/metrics  health http://127.0.0.1:%d/q/health",
+          port, port);
+    }
     console.line(
         "runs       curl -s 'http://127.0.0.1:%d/api/v1/runs?modelName=%s'",
         ingestPort, settings.datasetName());

@@ -16,7 +16,6 @@ import picocli.CommandLine.Option;
 @Command(
     name = "run-main-job",
     sortOptions = false,
-    mixinStandardHelpOptions = true,
     description = {
       "Starts the ingest, trainer and inference services against a running Kafka and PostgreSQL,"
           + " uploads a batch of Fashion-MNIST, lets automatic retraining train a model, scores"
@@ -25,6 +24,13 @@ import picocli.CommandLine.Option;
       ""
     })
 public final class MainJobCommand implements Callable<Integer> {
+
+  // Only help: the job has no release version of its own to print.
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Print this help and exit.")
+  boolean helpRequested;
 
   @Option(
       names = "--task",
