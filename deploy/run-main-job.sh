@@ -116,7 +116,9 @@ fi
 # Debian's dataset-fashion-mnist package contains the images. As root, install it when missing.
 source_given=false
 for argument in ${job_args[@]+"${job_args[@]}"}; do
-  [[ "$argument" == --source || "$argument" == --source=* ]] && source_given=true
+  if [[ "$argument" == --source || "$argument" == --source=* ]]; then
+    source_given=true
+  fi
 done
 if [[ ! -f "$FASHION_DIR/train-images-idx3-ubyte.gz" && "$source_given" == false ]]; then
   if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then

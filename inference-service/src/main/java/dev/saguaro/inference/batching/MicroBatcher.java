@@ -44,7 +44,7 @@ public class MicroBatcher {
   private final AtomicInteger preprocessing = new AtomicInteger();
   private final List<Thread> threads = new ArrayList<>();
 
-  /** Calls running now, on batch threads or inline; guarded by {@link #lock}. */
+  /** Number of calls running now, on batch threads or inline. Guarded by {@link #lock}. */
   private int running;
 
   private volatile BatchPolicy policy;
@@ -218,7 +218,8 @@ public class MicroBatcher {
           running++;
           return drain(oldest.model(), current.batchSizeFor(queued));
         }
-        // A due batch waits only while a call runs inline in its slot; finishCall() signals.
+        // A due batch waits only while an inline call takes the last slot, and finishCall() wakes
+        // it.
         if (due) {
           changed.await();
         } else {

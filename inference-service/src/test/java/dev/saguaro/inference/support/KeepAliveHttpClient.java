@@ -78,7 +78,7 @@ public final class KeepAliveHttpClient implements AutoCloseable {
       out.flush();
       return readResponse();
     } catch (IOException e) {
-      // A broken exchange leaves the stream at an unknown position: start the next call afresh.
+      // A broken exchange leaves the stream at an unknown position, so the next call reconnects.
       close();
       throw e;
     }

@@ -44,7 +44,10 @@ public final class MainJob {
   private final RunFollower runs;
   private final List<ServiceSpec> services;
 
-  /** Held-out images written as files for the printed prediction command, one per label. */
+  /**
+   * Held-out images written as files for the printed prediction command, one per label. Reverse
+   * order puts the binary task's label 1 (footwear) first, so the command shows that class.
+   */
   private final Map<String, Path> examples = new TreeMap<>(java.util.Comparator.reverseOrder());
 
   public MainJob(MainJobSettings settings, JobConsole console) {
@@ -176,6 +179,8 @@ public final class MainJob {
         configured != null
             ? Path.of(configured)
             : Path.of(System.getProperty("user.home"), ".saguaro", "imagenet-weights");
+    // The same name as the trainer's KerasWeightsFile.standardFileName, which this module cannot
+    // call because it does not depend on the trainer.
     String file =
         "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_" + alpha + "_" + imageSize + "_no_top.h5";
     if (java.nio.file.Files.isRegularFile(directory.resolve(file))) {

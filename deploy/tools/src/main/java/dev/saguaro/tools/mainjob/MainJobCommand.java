@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
     })
 public final class MainJobCommand implements Callable<Integer> {
 
-  // Only help: the job has no release version of its own to print.
+  // The job has no release version to print, so it offers help only.
   @Option(
       names = {"-h", "--help"},
       usageHelp = true,
